@@ -1,0 +1,45 @@
+import type { KernelSpec } from '../kernels/types';
+
+export type BackendKind = 'main' | 'workers' | 'webgpu';
+export const BACKEND_KINDS: readonly BackendKind[] = ['main', 'workers', 'webgpu'];
+
+export interface RunOutput {
+  output: Float32Array;
+  /** Time to result: from host data to host result (upload + compute + readback where they exist). */
+  wallMs: number;
+  /** GPU kernel time from timestamp queries, data already on the GPU. */
+  gpuMs?: number;
+  phasesMs?: { upload?: number; dispatch?: number; readback?: number };
+}
+
+/** What a backend keeps between runs of one (kernel, size, inputs): buffers, pipelines, shared memory. */
+export interface Prepared {
+  readonly kernel: KernelSpec;
+  readonly size: number;
+  release(): void;
+}
+
+export interface Backend {
+  readonly kind: BackendKind;
+  /** Human label for the record's `device`: "main thread", "2 workers", "WebGPU · SwiftShader (software)". */
+  readonly label: string;
+  /** Extra record fields this backend contributes (adapterId, fallback, workers, transfer). */
+  describe(): Record<string, unknown>;
+  prepare(kernel: KernelSpec, size: number, inputs: Float32Array[], signal?: AbortSignal): Promise<Prepared>;
+  run(prep: Prepared, signal?: AbortSignal): Promise<RunOutput>;
+  dispose(): void;
+}
+
+export function abortError(signal?: AbortSignal): Error {
+  const reason = signal?.reason;
+  if (reason instanceof Error) return reason;
+  const e = new Error(typeof reason === 'string' ? reason : 'the run was cancelled');
+  e.name = 'AbortError';
+  return e;
+}
+
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw abortError(signal);
+}
+
+export const now: () => number = () => performance.now();

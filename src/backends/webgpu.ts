@@ -1,0 +1,387 @@
+import type { AdapterDescription } from '../gpu/adapters';
+import { BufferPool } from '../gpu/buffer-pool';
+import type { KernelSpec } from '../kernels/types';
+import { SHADERS } from '../shaders.gen';
+import { type Backend, now, type Prepared, type RunOutput, throwIfAborted } from './types';
+
+/** Elements one sum-pass invocation adds before the workgroup tree (ITEMS in shaders/sum.wgsl). */
+const SUM_ITEMS = 4;
+/** Output tile edge of shaders/matmul.wgsl. */
+const MATMUL_TILE = 64;
+const PREFERRED_WG = 256;
+
+interface Pass {
+  pipeline: GPUComputePipeline;
+  bindGroup: GPUBindGroup;
+  workgroups: [number, number, number];
+}
+
+interface GpuPrepared extends Prepared {
+  device: GPUDevice;
+  inputs: Float32Array[];
+  inputBuffers: GPUBuffer[];
+  output: GPUBuffer;
+  staging: GPUBuffer;
+  owned: GPUBuffer[];
+  passes: Pass[];
+  outputBytes: number;
+  timer: { query: GPUQuerySet; resolve: GPUBuffer; read: GPUBuffer } | null;
+}
+
+/** Largest power of two <= x. */
+function floorPow2(x: number): number {
+  return 2 ** Math.floor(Math.log2(Math.max(1, x)));
+}
+
+/** A 1D count of workgroups laid out in 2D when it exceeds the per-dimension limit. */
+export function grid(groups: number, maxPerDim: number): [number, number, number] {
+  const x = Math.min(groups, maxPerDim);
+  const y = Math.ceil(groups / x);
+  if (y > maxPerDim) throw new Error(`the dispatch needs ${groups} workgroups, more than this device allows`);
+  return [x, y, 1];
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 3 : 0)} MiB`;
+}
+
+/**
+ * Runs kernels as WGSL compute shaders on one adapter. The device is requested lazily with the
+ * adapter's largest buffer limits and kept; pipelines are cached per (shader, workgroup size);
+ * buffers come from a pool and are reused by later runs of the same shape. A lost device fails the
+ * run in flight with the reason, and the next prepare requests a new one.
+ */
+export class WebGpuBackend implements Backend {
+  readonly kind = 'webgpu' as const;
+  readonly label: string;
+  private device: GPUDevice | null = null;
+  private devicePromise: Promise<GPUDevice> | null = null;
+  private pool: BufferPool | null = null;
+  private pipelines = new Map<string, Promise<GPUComputePipeline>>();
+  private disposing = false;
+  private lost: { promise: Promise<never>; message: string | null } | null = null;
+  /** Called when the device is lost, with a message that says which device and why. */
+  onDeviceLost: ((message: string) => void) | null = null;
+
+  constructor(
+    private readonly adapter: GPUAdapter,
+    readonly desc: AdapterDescription,
+  ) {
+    this.label = `WebGPU · ${desc.label}`;
+  }
+
+  get hasTimestamps(): boolean {
+    return this.adapter.features.has('timestamp-query');
+  }
+
+  describe(): Record<string, unknown> {
+    return { adapterId: this.desc.id, fallback: this.desc.fallback };
+  }
+
+  /** The device, requested on first use and again after a loss. */
+  getDevice(): Promise<GPUDevice> {
+    if (this.device) return Promise.resolve(this.device);
+    if (!this.devicePromise) this.devicePromise = this.requestDevice();
+    return this.devicePromise;
+  }
+
+  private async requestDevice(): Promise<GPUDevice> {
+    const a = this.adapter.limits;
+    const requiredLimits: Record<string, number> = {
+      maxBufferSize: a.maxBufferSize,
+      maxStorageBufferBindingSize: a.maxStorageBufferBindingSize,
+      maxComputeWorkgroupsPerDimension: a.maxComputeWorkgroupsPerDimension,
+    };
+    const requiredFeatures: GPUFeatureName[] = this.hasTimestamps ? ['timestamp-query'] : [];
+    let device: GPUDevice;
+    try {
+      device = await this.adapter.requestDevice({
+        requiredLimits,
+        requiredFeatures,
+        label: `kernel-playground ${this.desc.id}`,
+      });
+    } catch (e) {
+      this.devicePromise = null;
+      throw new Error(`could not create a WebGPU device on ${this.desc.label}: ${(e as Error).message}`);
+    }
+    let rejectLost: (e: Error) => void = () => {};
+    const promise = new Promise<never>((_, reject) => {
+      rejectLost = reject;
+    });
+    promise.catch(() => {}); // observed by the races in run(); never an unhandled rejection
+    const lost = { promise, message: null as string | null };
+    this.lost = lost;
+    device.lost.then((info) => {
+      const message = `the WebGPU device on ${this.desc.label} was lost (${info.reason ?? 'unknown'}): ${info.message || 'no details'}; the next run will use a new device`;
+      lost.message = message;
+      rejectLost(new Error(message));
+      if (this.device === device) {
+        this.device = null;
+        this.devicePromise = null;
+        this.pool = null;
+        this.pipelines.clear();
+      }
+      if (!this.disposing) this.onDeviceLost?.(message);
+    });
+    this.device = device;
+    this.pool = new BufferPool(device);
+    return device;
+  }
+
+  /** Test hook: destroys the device as a driver reset would lose it. */
+  loseDeviceForTest(): void {
+    this.device?.destroy();
+  }
+
+  counters(): { liveBuffers: number; liveBytes: number; pipelines: number } {
+    const s = this.pool?.stats();
+    return { liveBuffers: s?.liveBuffers ?? 0, liveBytes: s?.liveBytes ?? 0, pipelines: this.pipelines.size };
+  }
+
+  private workgroupSize(device: GPUDevice): number {
+    const l = device.limits;
+    return floorPow2(Math.min(PREFERRED_WG, l.maxComputeInvocationsPerWorkgroup, l.maxComputeWorkgroupSizeX));
+  }
+
+  private pipeline(device: GPUDevice, kernel: KernelSpec, wg: number): Promise<GPUComputePipeline> {
+    const { shader, entryPoint } = kernel.gpu;
+    const code = SHADERS[shader];
+    if (!code) throw new Error(`no WGSL shader '${shader}' for kernel '${kernel.id}'`);
+    const usesWg = /\boverride\s+WG\b/.test(code);
+    const key = `${shader}:${entryPoint}:${usesWg ? wg : 'fixed'}`;
+    let p = this.pipelines.get(key);
+    if (!p) {
+      p = (async () => {
+        const module = device.createShaderModule({ code, label: `${shader}.wgsl` });
+        const info = await module.getCompilationInfo();
+        const errors = info.messages.filter((m) => m.type === 'error');
+        if (errors.length) {
+          throw new Error(
+            `${shader}.wgsl does not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`,
+          );
+        }
+        return device.createComputePipelineAsync({
+          label: `${shader} (WG=${usesWg ? wg : 'fixed'})`,
+          layout: 'auto',
+          compute: { module, entryPoint, constants: usesWg ? { WG: wg } : {} },
+        });
+      })();
+      p.catch(() => this.pipelines.delete(key));
+      this.pipelines.set(key, p);
+    }
+    return p;
+  }
+
+  /** Refuses, naming the limit, any buffer this device cannot create or bind. */
+  private checkLimits(device: GPUDevice, kernel: KernelSpec, size: number): void {
+    const l = device.limits;
+    const arrays = [
+      ...kernel.inputNames.map((name, i) => ({ name, bytes: 4 * kernel.inputLength(size, i) })),
+      { name: 'output', bytes: 4 * kernel.outputLength(size) },
+    ];
+    for (const { name, bytes } of arrays) {
+      const limit = Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize);
+      if (bytes > limit) {
+        const which =
+          l.maxStorageBufferBindingSize <= l.maxBufferSize ? 'maxStorageBufferBindingSize' : 'maxBufferSize';
+        throw new Error(
+          `size ${size} needs a ${mib(bytes)} buffer for ${kernel.id}'s ${name}, but ${this.desc.label} allows at most ${mib(limit)} (${which}); choose a smaller size`,
+        );
+      }
+    }
+  }
+
+  async prepare(
+    kernel: KernelSpec,
+    size: number,
+    inputs: Float32Array[],
+    signal?: AbortSignal,
+  ): Promise<GpuPrepared> {
+    const device = await this.getDevice();
+    this.checkLimits(device, kernel, size);
+    const pool = this.pool!;
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    const wg = kernel.gpu.fixedWorkgroup ?? this.workgroupSize(device);
+    const owned: GPUBuffer[] = [];
+    const take = (bytes: number, usage: number, label: string) => {
+      const b = pool.acquire(bytes, usage, label);
+      owned.push(b);
+      return b;
+    };
+    const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+    const inputBuffers = inputs.map((x, i) =>
+      take(x.byteLength, STORAGE, `${kernel.id}.${kernel.inputNames[i]}`),
+    );
+    const outputBytes = 4 * kernel.outputLength(size);
+    const output = take(outputBytes, STORAGE, `${kernel.id}.out`);
+    const staging = take(
+      outputBytes,
+      GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      `${kernel.id}.staging`,
+    );
+    const uniform = (data: ArrayBuffer, label: string) => {
+      const b = take(data.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label);
+      device.queue.writeBuffer(b, 0, data);
+      return b;
+    };
+    let pipeline: GPUComputePipeline;
+    try {
+      pipeline = await this.pipeline(device, kernel, wg);
+    } catch (e) {
+      await device.popErrorScope();
+      await device.popErrorScope();
+      for (const b of owned) pool.release(b);
+      throw e;
+    }
+    const bind = (buffers: GPUBuffer[], label: string): GPUBindGroup =>
+      device.createBindGroup({
+        label,
+        layout: pipeline.getBindGroupLayout(0),
+        entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      });
+    const maxDim = device.limits.maxComputeWorkgroupsPerDimension;
+    const passes: Pass[] = [];
+    if (kernel.kind === 'reduction') {
+      // Passes until one value is left: n -> ceil(n / (WG*ITEMS)) -> ... -> 1.
+      let count = kernel.inputLength(size, 0);
+      let src = inputBuffers[0];
+      let level = 0;
+      for (;;) {
+        const groups = Math.ceil(count / (wg * SUM_ITEMS));
+        const dst = groups === 1 ? output : take(4 * groups, STORAGE, `${kernel.id}.partials${level}`);
+        const u = uniform(kernel.gpu.uniforms(count), `${kernel.id}.params${level}`);
+        passes.push({
+          pipeline,
+          bindGroup: bind([u, src, dst], `${kernel.id}.pass${level}`),
+          workgroups: grid(groups, maxDim),
+        });
+        if (groups === 1) break;
+        src = dst;
+        count = groups;
+        level++;
+      }
+    } else {
+      const u = uniform(kernel.gpu.uniforms(size), `${kernel.id}.params`);
+      const workgroups: [number, number, number] =
+        kernel.kind === 'rows'
+          ? [Math.ceil(size / MATMUL_TILE), Math.ceil(size / MATMUL_TILE), 1]
+          : grid(Math.ceil(kernel.outputLength(size) / wg), maxDim);
+      passes.push({ pipeline, bindGroup: bind([u, ...inputBuffers, output], kernel.id), workgroups });
+    }
+    let timer: GpuPrepared['timer'] = null;
+    if (this.hasTimestamps) {
+      const query = device.createQuerySet({ type: 'timestamp', count: 2, label: `${kernel.id}.timestamps` });
+      const resolve = take(
+        16,
+        GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+        `${kernel.id}.ts-resolve`,
+      );
+      const read = take(16, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, `${kernel.id}.ts-read`);
+      timer = { query, resolve, read };
+    }
+    const oom = await device.popErrorScope().catch(() => null);
+    const invalid = await device.popErrorScope().catch(() => null);
+    const err = invalid ?? oom;
+    if (err) {
+      for (const b of owned) pool.release(b);
+      timer?.query.destroy();
+      throw new Error(`WebGPU rejected ${kernel.id} at size ${size}: ${err.message}`);
+    }
+    throwIfAborted(signal);
+    return {
+      device,
+      kernel,
+      size,
+      inputs,
+      inputBuffers,
+      output,
+      staging,
+      owned,
+      passes,
+      outputBytes,
+      timer,
+      release: () => {
+        timer?.query.destroy();
+        // Buffers of a lost device are gone with it; only a live pool takes them back.
+        if (this.pool === pool) for (const b of owned) pool.release(b);
+      },
+    };
+  }
+
+  /** Awaits a GPU promise, or fails at once when the device is lost meanwhile. */
+  private guard<T>(p: Promise<T>): Promise<T> {
+    const lost = this.lost;
+    if (lost?.message) return Promise.reject(new Error(lost.message));
+    return lost ? Promise.race([p, lost.promise]) : p;
+  }
+
+  async run(prep: Prepared, signal?: AbortSignal): Promise<RunOutput> {
+    const p = prep as GpuPrepared;
+    const device = await this.getDevice();
+    if (p.device !== device)
+      throw new Error(this.lost?.message ?? 'the WebGPU device changed since this run was prepared');
+    throwIfAborted(signal);
+    device.pushErrorScope('validation');
+    const t0 = now();
+    for (const [i, x] of p.inputs.entries()) {
+      device.queue.writeBuffer(p.inputBuffers[i], 0, x.buffer, x.byteOffset, x.byteLength);
+    }
+    await this.guard(device.queue.onSubmittedWorkDone());
+    const t1 = now();
+    throwIfAborted(signal);
+    const enc = device.createCommandEncoder({ label: `${p.kernel.id} dispatch` });
+    const pass = enc.beginComputePass({
+      label: p.kernel.id,
+      timestampWrites: p.timer
+        ? { querySet: p.timer.query, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 }
+        : undefined,
+    });
+    for (const s of p.passes) {
+      pass.setPipeline(s.pipeline);
+      pass.setBindGroup(0, s.bindGroup);
+      pass.dispatchWorkgroups(...s.workgroups);
+    }
+    pass.end();
+    if (p.timer) {
+      enc.resolveQuerySet(p.timer.query, 0, 2, p.timer.resolve, 0);
+      enc.copyBufferToBuffer(p.timer.resolve, 0, p.timer.read, 0, 16);
+    }
+    device.queue.submit([enc.finish()]);
+    await this.guard(device.queue.onSubmittedWorkDone());
+    const t2 = now();
+    throwIfAborted(signal);
+    const enc2 = device.createCommandEncoder({ label: `${p.kernel.id} readback` });
+    enc2.copyBufferToBuffer(p.output, 0, p.staging, 0, p.outputBytes);
+    device.queue.submit([enc2.finish()]);
+    await this.guard(p.staging.mapAsync(GPUMapMode.READ, 0, p.outputBytes));
+    const output = new Float32Array(p.staging.getMappedRange(0, p.outputBytes).slice(0));
+    p.staging.unmap();
+    const t3 = now();
+    const err = await this.guard(device.popErrorScope());
+    if (err) throw new Error(`WebGPU validation error running ${p.kernel.id}: ${err.message}`);
+    let gpuMs: number | undefined;
+    if (p.timer) {
+      await this.guard(p.timer.read.mapAsync(GPUMapMode.READ));
+      const ts = new BigInt64Array(p.timer.read.getMappedRange().slice(0));
+      p.timer.read.unmap();
+      const ns = Number(ts[1] - ts[0]);
+      if (ns > 0) gpuMs = ns / 1e6; // 0 or negative: the implementation gave no usable timestamps
+    }
+    return {
+      output,
+      wallMs: t3 - t0,
+      gpuMs,
+      phasesMs: { upload: t1 - t0, dispatch: t2 - t1, readback: t3 - t2 },
+    };
+  }
+
+  dispose(): void {
+    this.disposing = true;
+    this.pool?.clear();
+    this.device?.destroy();
+    this.device = null;
+    this.devicePromise = null;
+    this.pipelines.clear();
+  }
+}

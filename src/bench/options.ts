@@ -1,0 +1,82 @@
+import { MAX_WORKERS, MIN_WORKERS } from '../backends/pool';
+import { BACKEND_KINDS, type BackendKind } from '../backends/types';
+import { registry } from '../kernels/registry';
+import { DEFAULT_REPS, DEFAULT_WARMUP, MAX_REPS, MAX_WARMUP } from './runner';
+
+/** What a run asks for: the same options from the UI, the URL, the CLI and the embed. */
+export interface RunOptions {
+  kernel: string;
+  expr?: string;
+  size?: number;
+  seed?: number;
+  backends?: BackendKind[];
+  workers?: number;
+  adapter?: string[];
+  reps?: number;
+  warmup?: number;
+}
+
+export interface ResolvedOptions {
+  kernel: string;
+  expr?: string;
+  size: number;
+  seed: number;
+  backends: BackendKind[];
+  workers?: number;
+  adapter: string[];
+  reps: number;
+  warmup: number;
+}
+
+/** An error in what the user asked for (exit status 2 on the CLI, a message on the page). */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+function intIn(name: string, v: unknown, lo: number, hi: number): number {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n) || !Number.isInteger(n)) {
+    throw new InputError(`${name} must be an integer from ${lo} to ${hi}, got '${String(v)}'`);
+  }
+  if (n < lo || n > hi) throw new InputError(`${name} must be an integer from ${lo} to ${hi}, got ${n}`);
+  return n;
+}
+
+export function parseBackends(v: string | readonly string[]): BackendKind[] {
+  const list = (typeof v === 'string' ? v.split(',') : [...v]).map((s) => s.trim()).filter(Boolean);
+  if (!list.length) throw new InputError(`backends must name at least one of ${BACKEND_KINDS.join(', ')}`);
+  for (const b of list) {
+    if (!(BACKEND_KINDS as readonly string[]).includes(b)) {
+      throw new InputError(`unknown backend '${b}': choose from ${BACKEND_KINDS.join(', ')}`);
+    }
+  }
+  return [...new Set(list)] as BackendKind[];
+}
+
+/** Checks every option and fills in defaults; throws InputError naming the bad value. */
+export function resolveOptions(o: RunOptions): ResolvedOptions {
+  if (typeof o.kernel !== 'string' || !o.kernel) {
+    throw new InputError(`no kernel given: name one of ${registry.ids().join(', ')}`);
+  }
+  if (!registry.has(o.kernel))
+    throw new InputError(`unknown kernel '${o.kernel}': choose one of ${registry.ids().join(', ')}`);
+  const k = registry.get(o.kernel);
+  const size = o.size === undefined ? k.defaultSize : intIn('size', o.size, k.minSize, k.maxSize);
+  const seed = o.seed === undefined ? 1 : intIn('seed', o.seed, 0, 2 ** 32 - 1);
+  const reps = o.reps === undefined ? DEFAULT_REPS : intIn('reps', o.reps, 1, MAX_REPS);
+  const warmup = o.warmup === undefined ? DEFAULT_WARMUP : intIn('warmup', o.warmup, 0, MAX_WARMUP);
+  const workers = o.workers === undefined ? undefined : intIn('workers', o.workers, MIN_WORKERS, MAX_WORKERS);
+  const backends = o.backends === undefined ? [...BACKEND_KINDS] : parseBackends(o.backends);
+  const adapter = (o.adapter ?? []).map((s) => s.trim()).filter(Boolean);
+  return {
+    kernel: o.kernel,
+    size,
+    seed,
+    reps,
+    warmup,
+    workers,
+    backends,
+    adapter,
+    ...(o.expr ? { expr: o.expr } : {}),
+  };
+}

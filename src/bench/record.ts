@@ -1,0 +1,42 @@
+import type { BackendKind } from '../backends/types';
+
+/** One measured configuration, exactly as ../shared/CONTRACTS.md defines it (schemaVersion 1). */
+export interface RunRecord {
+  schemaVersion: 1;
+  kernel: string;
+  expr?: string;
+  size: number;
+  seed: number;
+  backend: BackendKind;
+  device: string;
+  adapterId?: string;
+  fallback?: boolean;
+  workers?: number;
+  transfer?: 'shared' | 'copy';
+  isolated: boolean;
+  ok: boolean;
+  error?: string;
+  maxAbsErr: number | null;
+  maxRelErr: number | null;
+  reps: number;
+  warmup: number;
+  coldMs: number | null;
+  medianMs: number | null;
+  p10Ms: number | null;
+  p90Ms: number | null;
+  samplesMs: number[];
+  kernelMedianMs?: number;
+  phasesMs?: { upload?: number; dispatch?: number; readback?: number };
+  gbps?: number;
+  gflops?: number;
+  kernelGbps?: number;
+  kernelGflops?: number;
+  env: { runtime: string; cores: number; appVersion: string };
+}
+
+export interface Environment {
+  runtime: string;
+  cores: number;
+  appVersion: string;
+  isolated: boolean;
+}

@@ -1,0 +1,186 @@
+import type { Backend, Prepared } from '../backends/types';
+import { throwIfAborted } from '../backends/types';
+import type { KernelSpec, Reference } from '../kernels/types';
+import type { Environment, RunRecord } from './record';
+import { summarize } from './stats';
+import { verify } from './verify';
+
+export const DEFAULT_REPS = 5;
+export const DEFAULT_WARMUP = 1;
+export const MAX_REPS = 1000;
+export const MAX_WARMUP = 100;
+
+export interface RunPlan {
+  kernel: KernelSpec;
+  size: number;
+  seed: number;
+  reps: number;
+  warmup: number;
+  /** Set for expression kernels: the expression's text. */
+  expr?: string;
+}
+
+export type Progress =
+  | { phase: 'inputs' | 'reference'; kernel: string }
+  | { phase: 'prepare' | 'cold'; backend: string }
+  | { phase: 'warmup' | 'rep'; backend: string; index: number; of: number };
+
+export interface RunHooks {
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  /** Called with each finished record, before the next backend starts. */
+  onRecord?: (r: RunRecord) => void;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Runs one kernel on each backend: inputs and the float64 reference once; then per backend prepare,
+ * a cold first run (prepare + first run: compile, upload, run, readback), warm-up runs, and `reps`
+ * timed runs. Every output is verified. A failing backend yields a record with `ok: false` and the
+ * error; the others still run. An abort rejects at once.
+ */
+export async function runBenchmark(
+  plan: RunPlan,
+  backends: Backend[],
+  env: Environment,
+  hooks: RunHooks = {},
+): Promise<RunRecord[]> {
+  const { kernel, size, seed, reps, warmup } = plan;
+  const { signal, onProgress } = hooks;
+  onProgress?.({ phase: 'inputs', kernel: kernel.id });
+  const inputs = kernel.makeInputs(size, seed);
+  onProgress?.({ phase: 'reference', kernel: kernel.id });
+  const ref = kernel.reference(inputs, size);
+  const work = kernel.work(size);
+  const records: RunRecord[] = [];
+  for (const backend of backends) {
+    throwIfAborted(signal);
+    const base: RunRecord = {
+      schemaVersion: 1,
+      kernel: plan.expr !== undefined ? 'expr' : kernel.id,
+      ...(plan.expr !== undefined ? { expr: plan.expr } : {}),
+      size,
+      seed,
+      backend: backend.kind,
+      device: backend.label,
+      ...backend.describe(),
+      isolated: env.isolated,
+      ok: false,
+      maxAbsErr: null,
+      maxRelErr: null,
+      reps,
+      warmup,
+      coldMs: null,
+      medianMs: null,
+      p10Ms: null,
+      p90Ms: null,
+      samplesMs: [],
+      env: { runtime: env.runtime, cores: env.cores, appVersion: env.appVersion },
+    };
+    let prep: Prepared | null = null;
+    try {
+      const r = await measure(kernel, size, inputs, ref, backend, plan, hooks, (p) => {
+        prep = p;
+      });
+      Object.assign(base, r);
+      if (base.ok && base.medianMs) {
+        base.gbps = work.bytes / (base.medianMs * 1e6);
+        base.gflops = work.flops / (base.medianMs * 1e6);
+        if (base.kernelMedianMs) {
+          base.kernelGbps = work.bytes / (base.kernelMedianMs * 1e6);
+          base.kernelGflops = work.flops / (base.kernelMedianMs * 1e6);
+        }
+      }
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      base.ok = false;
+      base.error = message(e);
+    } finally {
+      (prep as Prepared | null)?.release();
+    }
+    records.push(base);
+    hooks.onRecord?.(base);
+  }
+  return records;
+}
+
+async function measure(
+  kernel: KernelSpec,
+  size: number,
+  inputs: Float32Array[],
+  ref: Reference,
+  backend: Backend,
+  plan: RunPlan,
+  { signal, onProgress }: RunHooks,
+  keep: (p: Prepared) => void,
+): Promise<Partial<RunRecord>> {
+  const tol = kernel.tolerance(size);
+  let maxAbs = 0;
+  let maxRel = 0;
+  let failure: string | undefined;
+  const check = (out: Float32Array) => {
+    const v = verify(out, ref, tol);
+    maxAbs = Math.max(maxAbs, v.maxAbsErr);
+    maxRel = Math.max(maxRel, v.maxRelErr);
+    if (!v.ok && !failure) {
+      const b = v.firstBad!;
+      failure =
+        b.index < 0
+          ? `output has ${b.got} elements, expected ${b.want}`
+          : `output differs from the float64 reference at index ${b.index}: got ${b.got}, want ${b.want} (tolerance ${tol.abs} + ${tol.rel}·|ref|)`;
+    }
+  };
+  onProgress?.({ phase: 'prepare', backend: backend.label });
+  const t0 = performance.now();
+  const prep = await backend.prepare(kernel, size, inputs, signal);
+  keep(prep);
+  onProgress?.({ phase: 'cold', backend: backend.label });
+  const cold = await backend.run(prep, signal);
+  const coldMs = performance.now() - t0;
+  check(cold.output);
+  for (let i = 0; i < plan.warmup; i++) {
+    onProgress?.({ phase: 'warmup', backend: backend.label, index: i + 1, of: plan.warmup });
+    check((await backend.run(prep, signal)).output);
+  }
+  const samples: number[] = [];
+  const kernelSamples: number[] = [];
+  const phases = { upload: [] as number[], dispatch: [] as number[], readback: [] as number[] };
+  for (let i = 0; i < plan.reps; i++) {
+    onProgress?.({ phase: 'rep', backend: backend.label, index: i + 1, of: plan.reps });
+    const r = await backend.run(prep, signal);
+    check(r.output);
+    samples.push(r.wallMs);
+    if (r.gpuMs !== undefined) kernelSamples.push(r.gpuMs);
+    if (r.phasesMs) {
+      for (const k of ['upload', 'dispatch', 'readback'] as const) {
+        const v = r.phasesMs[k];
+        if (v !== undefined) phases[k].push(v);
+      }
+    }
+  }
+  const s = summarize(samples);
+  const out: Partial<RunRecord> = {
+    ok: !failure,
+    ...(failure ? { error: failure } : {}),
+    maxAbsErr: Number.isFinite(maxAbs) ? maxAbs : null,
+    maxRelErr: Number.isFinite(maxRel) ? maxRel : null,
+    coldMs,
+    medianMs: s.median,
+    p10Ms: s.p10,
+    p90Ms: s.p90,
+    samplesMs: samples,
+  };
+  if (kernelSamples.length === samples.length && samples.length)
+    out.kernelMedianMs = summarize(kernelSamples).median;
+  if (phases.dispatch.length) {
+    out.phasesMs = {
+      upload: summarize(phases.upload).median,
+      dispatch: summarize(phases.dispatch).median,
+      readback: summarize(phases.readback).median,
+    };
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+import type { Reference, Tolerance } from '../kernels/types';
+
+export interface Verification {
+  ok: boolean;
+  maxAbsErr: number;
+  maxRelErr: number;
+  /** First failing output index and values, for the error message. */
+  firstBad?: { index: number; got: number; want: number };
+  checked: number;
+}
+
+/**
+ * Compares an output with the float64 reference: each checked element passes when
+ * |got - ref| <= abs + rel*|ref|. NaN or an infinity where the reference is finite never passes.
+ * maxRelErr is taken over elements whose reference is not zero.
+ */
+export function verify(output: Float32Array, ref: Reference, tol: Tolerance): Verification {
+  const n = ref.values.length;
+  let maxAbs = 0;
+  let maxRel = 0;
+  let firstBad: Verification['firstBad'];
+  const expectLen = ref.indices ? -1 : n;
+  if (expectLen >= 0 && output.length !== expectLen) {
+    return {
+      ok: false,
+      maxAbsErr: Number.POSITIVE_INFINITY,
+      maxRelErr: Number.POSITIVE_INFINITY,
+      checked: 0,
+      firstBad: { index: -1, got: output.length, want: expectLen },
+    };
+  }
+  for (let s = 0; s < n; s++) {
+    const index = ref.indices ? ref.indices[s] : s;
+    const want = ref.values[s];
+    const got = output[index];
+    if (Number.isNaN(want) && Number.isNaN(got)) continue;
+    const d = Math.abs(got - want);
+    const bad = !(d <= tol.abs + tol.rel * Math.abs(want)); // NaN d fails here
+    if (bad && !firstBad) firstBad = { index, got, want };
+    if (Number.isNaN(d)) {
+      maxAbs = Number.POSITIVE_INFINITY;
+      maxRel = Number.POSITIVE_INFINITY;
+      continue;
+    }
+    if (d > maxAbs) maxAbs = d;
+    if (want !== 0 && d / Math.abs(want) > maxRel) maxRel = d / Math.abs(want);
+  }
+  return { ok: !firstBad, maxAbsErr: maxAbs, maxRelErr: maxRel, firstBad, checked: n };
+}

@@ -1,0 +1,117 @@
+import { MainThreadBackend } from './backends/main-thread';
+import { WorkerPool } from './backends/pool';
+import type { Backend } from './backends/types';
+import { WebGpuBackend } from './backends/webgpu';
+import { WorkerPoolBackend } from './backends/worker-pool';
+import { type ResolvedOptions, type RunOptions, resolveOptions } from './bench/options';
+import type { RunRecord } from './bench/record';
+import { type RunHooks, runBenchmark } from './bench/runner';
+import type { ProbedAdapter } from './gpu/adapters';
+import { getKernel } from './kernels/registry';
+import type { Runtime } from './runtime/types';
+
+export interface EngineRun {
+  records: RunRecord[];
+  /** Things the user should know: a backend skipped, an adapter id that fell back to the default. */
+  notes: string[];
+  options: ResolvedOptions;
+}
+
+/**
+ * The one pipeline behind the page, the embed, the URL mode and the CLI: resolves options, picks the
+ * backends (one WebGPU backend per chosen adapter), and runs the benchmark. The worker pool and the
+ * GPU devices are made once and kept, so later runs reuse them.
+ */
+export class Engine {
+  private pool: WorkerPool | null = null;
+  private adaptersPromise: Promise<ProbedAdapter[]> | null = null;
+  private gpuBackends = new Map<string, WebGpuBackend>();
+  private main = new MainThreadBackend();
+  onDeviceLost: ((message: string) => void) | null = null;
+
+  constructor(readonly runtime: Runtime) {}
+
+  adapters(): Promise<ProbedAdapter[]> {
+    this.adaptersPromise ??= this.runtime.probeAdapters();
+    return this.adaptersPromise;
+  }
+
+  workerPool(size = this.runtime.defaultWorkers): WorkerPool {
+    if (!this.pool) this.pool = new WorkerPool(this.runtime.workerFactory, size);
+    else if (this.pool.size !== size) this.pool.resize(size);
+    return this.pool;
+  }
+
+  gpuBackend(p: ProbedAdapter): WebGpuBackend {
+    let b = this.gpuBackends.get(p.desc.id);
+    if (!b) {
+      b = new WebGpuBackend(p.adapter, p.desc);
+      b.onDeviceLost = (m) => this.onDeviceLost?.(m);
+      this.gpuBackends.set(p.desc.id, b);
+    }
+    return b;
+  }
+
+  /** The backends a resolved run asks for, and notes for what had to be skipped or substituted. */
+  async backendsFor(
+    o: ResolvedOptions,
+    explicitBackends: boolean,
+  ): Promise<{ backends: Backend[]; notes: string[] }> {
+    const backends: Backend[] = [];
+    const notes: string[] = [];
+    for (const kind of o.backends) {
+      if (kind === 'main') backends.push(this.main);
+      else if (kind === 'workers') {
+        backends.push(
+          new WorkerPoolBackend(this.workerPool(o.workers), { shared: this.runtime.sharedMemory }),
+        );
+      } else {
+        const adapters = await this.adapters();
+        if (!adapters.length) {
+          const why = this.runtime.gpuUnavailableReason() ?? 'no WebGPU adapter was found';
+          if (explicitBackends) throw new EnvironmentError(`WebGPU was asked for, but ${why}`);
+          notes.push(`WebGPU skipped: ${why}`);
+          continue;
+        }
+        const chosen: ProbedAdapter[] = [];
+        for (const id of o.adapter) {
+          const p = adapters.find((a) => a.desc.id === id);
+          if (p) chosen.push(p);
+          else {
+            notes.push(
+              `adapter '${id}' is not on this machine (it has ${adapters.map((a) => a.desc.id).join(', ')}); using the default adapter '${adapters[0].desc.id}'`,
+            );
+          }
+        }
+        if (!chosen.length) chosen.push(adapters[0]);
+        for (const p of new Set(chosen)) backends.push(this.gpuBackend(p));
+      }
+    }
+    return { backends, notes };
+  }
+
+  async run(options: RunOptions, hooks: RunHooks = {}): Promise<EngineRun> {
+    const o = resolveOptions(options);
+    const kernel = getKernel(o.kernel);
+    const { backends, notes } = await this.backendsFor(o, options.backends !== undefined);
+    const records = await runBenchmark(
+      { kernel, size: o.size, seed: o.seed, reps: o.reps, warmup: o.warmup, expr: o.expr },
+      backends,
+      this.runtime.env(),
+      hooks,
+    );
+    return { records, notes, options: o };
+  }
+
+  dispose(): void {
+    this.pool?.dispose();
+    this.pool = null;
+    for (const b of this.gpuBackends.values()) b.dispose();
+    this.gpuBackends.clear();
+  }
+}
+
+/** The environment lacks what was asked for (CLI exit status 3). */
+export class EnvironmentError extends Error {
+  override name = 'EnvironmentError';
+}

@@ -1,0 +1,99 @@
+import { packUniforms } from './common';
+import { uniformArray } from './rng';
+import type { KernelSpec, Reference } from './types';
+
+/** Above this many outputs the reference checks a deterministic sample, not every entry. */
+export const MATMUL_FULL_CHECK = 256 * 256;
+export const MATMUL_SAMPLES = 4096;
+
+/** Rows of C computed together on the CPU, and the k-block that keeps a slab of B in cache. */
+const ROW_TILE = 8;
+const K_TILE = 128;
+
+function sampleIndices(n: number): Uint32Array {
+  const total = n * n;
+  if (total <= MATMUL_FULL_CHECK) return new Uint32Array(0);
+  const idx = new Set<number>([0, n - 1, total - n, total - 1]);
+  // A fixed multiplicative sequence covers rows and columns evenly and is the same on every run.
+  let h = 0x12345678;
+  while (idx.size < MATMUL_SAMPLES) {
+    h = (Math.imul(h, 1664525) + 1013904223) >>> 0;
+    idx.add(h % total);
+  }
+  return Uint32Array.from([...idx].sort((a, b) => a - b));
+}
+
+/** C = A·B for n×n float32 matrices, row-major. Compute-bound: 2n³ flops over 12n² bytes. */
+export const matmul: KernelSpec = {
+  id: 'matmul',
+  title: 'matmul',
+  summary: 'C = A·B for n×n float32 matrices (size = n); compute-bound: 2n³ flops',
+  kind: 'rows',
+  sizeLabel: 'n (n×n matrices)',
+  inputNames: ['A', 'B'],
+  defaultSize: 512,
+  minSize: 1,
+  maxSize: 16384,
+  inputLength: (n) => n * n,
+  makeInputs: (n, seed) => [uniformArray(n * n, seed, 0, -1, 1), uniformArray(n * n, seed, 1, -1, 1)],
+  outputLength: (n) => n * n,
+  items: (n) => n,
+  inputSpan: (n, input, start, end) => (input === 0 ? [start * n, end * n] : [0, n * n]),
+  outputSpan: (n, start, end) => [start * n, end * n],
+  /**
+   * Rows [start, end) of C. Blocked over rows (ROW_TILE) and k (K_TILE) so a K_TILE×n slab of B is
+   * reused by ROW_TILE rows while it is in cache; accumulates in float64 and rounds once per entry.
+   */
+  cpu(inputs, out, n, start, end) {
+    const a = inputs[0];
+    const b = inputs[1];
+    const acc = new Float64Array(ROW_TILE * n);
+    for (let i0 = start; i0 < end; i0 += ROW_TILE) {
+      const i1 = Math.min(end, i0 + ROW_TILE);
+      acc.fill(0);
+      for (let k0 = 0; k0 < n; k0 += K_TILE) {
+        const k1 = Math.min(n, k0 + K_TILE);
+        for (let i = i0; i < i1; i++) {
+          const ao = i * n;
+          const co = (i - i0) * n;
+          for (let k = k0; k < k1; k++) {
+            const aik = a[ao + k];
+            const bo = k * n;
+            for (let j = 0; j < n; j++) acc[co + j] += aik * b[bo + j];
+          }
+        }
+      }
+      for (let i = i0; i < i1; i++) {
+        const co = (i - i0) * n;
+        const oo = i * n;
+        for (let j = 0; j < n; j++) out[oo + j] = acc[co + j];
+      }
+    }
+  },
+  reference(inputs, n): Reference {
+    const [a, b] = inputs;
+    const sample = sampleIndices(n);
+    const indices = sample.length ? sample : null;
+    const count = indices ? indices.length : n * n;
+    const values = new Float64Array(count);
+    for (let s = 0; s < count; s++) {
+      const e = indices ? indices[s] : s;
+      const i = Math.floor(e / n);
+      const j = e - i * n;
+      let acc = 0;
+      for (let k = 0; k < n; k++) acc += a[i * n + k] * b[k * n + j];
+      values[s] = acc;
+    }
+    return { indices, values };
+  },
+  // n float32 products summed in float32 on the GPU: |error| <~ n * 2^-24 * sum|a_ik b_kj| <= n^2 2^-24
+  // in the worst case, ~sqrt(n) * n * 2^-24 in practice; the bound is 4 n 2^-24 * sqrt(n) (+ a floor).
+  tolerance: (n) => ({ abs: Math.max(1e-6, 4 * n * Math.sqrt(n) * 2 ** -24), rel: 2 ** -20 }),
+  work: (n) => ({ flops: 2 * n * n * n, bytes: 12 * n * n }),
+  gpu: {
+    shader: 'matmul',
+    entryPoint: 'main',
+    fixedWorkgroup: 128,
+    uniforms: (n) => packUniforms([['u32', n]]),
+  },
+};

@@ -1,0 +1,48 @@
+import type { Endpoint } from 'comlink';
+import { type ProbedAdapter, probeAdapters } from '../gpu/adapters';
+import type { Runtime } from './types';
+import type { WorkerHandle } from './worker-handle';
+
+declare const __APP_VERSION__: string;
+
+export function browserWorkerFactory(): WorkerHandle {
+  const w = new Worker(new URL('../worker/browser-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'kernel-pool',
+  });
+  return {
+    endpoint: w as unknown as Endpoint,
+    terminate: () => w.terminate(),
+    onFailure(cb) {
+      w.addEventListener('error', (e) => {
+        e.preventDefault();
+        cb(new Error(`a worker failed: ${e.message || 'it could not start or crashed'}`));
+      });
+      w.addEventListener('messageerror', () => cb(new Error('a worker message could not be read')));
+    },
+  };
+}
+
+export const browserRuntime: Runtime = {
+  env: () => ({
+    runtime: navigator.userAgent,
+    cores: navigator.hardwareConcurrency || 1,
+    appVersion: typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : 'dev',
+    isolated: globalThis.crossOriginIsolated === true,
+  }),
+  workerFactory: browserWorkerFactory,
+  defaultWorkers: Math.min(64, Math.max(1, navigator.hardwareConcurrency || 1)),
+  sharedMemory: globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined',
+  async probeAdapters(): Promise<ProbedAdapter[]> {
+    if (!('gpu' in navigator) || !navigator.gpu) return [];
+    return probeAdapters(navigator.gpu);
+  },
+  gpuUnavailableReason() {
+    if (!globalThis.isSecureContext)
+      return 'WebGPU needs a secure context: open the page over https or on localhost';
+    if (!('gpu' in navigator) || !navigator.gpu) {
+      return 'this browser has no WebGPU (navigator.gpu is missing): try a recent Chrome, Edge or Safari, or enable WebGPU in its flags';
+    }
+    return null;
+  },
+};

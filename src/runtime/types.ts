@@ -1,0 +1,16 @@
+import type { Environment } from '../bench/record';
+import type { ProbedAdapter } from '../gpu/adapters';
+import type { WorkerFactory } from './worker-handle';
+
+/** What differs between the browser and Node; everything else is the same code. */
+export interface Runtime {
+  env(): Environment;
+  workerFactory: WorkerFactory;
+  defaultWorkers: number;
+  /** SharedArrayBuffer can be shared with workers (cross-origin isolated page, or Node). */
+  sharedMemory: boolean;
+  /** The distinct WebGPU adapters here, in probe order; empty when WebGPU is missing. */
+  probeAdapters(): Promise<ProbedAdapter[]>;
+  /** Why WebGPU is unavailable, when it is. */
+  gpuUnavailableReason(): string | null;
+}

@@ -1,0 +1,32 @@
+/**
+ * What the main side may ask of a pool worker. Messages carry kernel ids, sizes, ranges and buffers,
+ * never functions (as Comlink's protocol does); the worker looks kernels up in its own registry.
+ */
+export interface SharedChunk {
+  kernel: string;
+  size: number;
+  /** Full-length views over SharedArrayBuffers: zero-copy, the worker indexes them directly. */
+  inputs: Float32Array[];
+  output: Float32Array;
+  start: number;
+  end: number;
+}
+
+export interface CopiedChunk {
+  kernel: string;
+  size: number;
+  /** Slices of each input covering only the span this chunk reads (transferred, not shared). */
+  inputs: Float32Array[];
+  /** Number of work items; the worker computes items [0, items) of the slices. */
+  items: number;
+  /** Output elements to return (the chunk's output span), ignored for reductions. */
+  outputLength: number;
+}
+
+export interface WorkerApi {
+  /** Writes the chunk's output span into shared memory; returns the partial for reductions (else 0). */
+  runShared(chunk: SharedChunk): number | Promise<number>;
+  /** Returns the chunk's output span (transferred back), or a one-element partial for reductions. */
+  runCopied(chunk: CopiedChunk): Float32Array | Promise<Float32Array>;
+  ping(): string;
+}
