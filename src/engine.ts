@@ -45,7 +45,7 @@ export class Engine {
   gpuBackend(p: ProbedAdapter): WebGpuBackend {
     let b = this.gpuBackends.get(p.desc.id);
     if (!b) {
-      b = new WebGpuBackend(p.adapter, p.desc);
+      b = new WebGpuBackend(p);
       b.onDeviceLost = (m) => this.onDeviceLost?.(m);
       this.gpuBackends.set(p.desc.id, b);
     }

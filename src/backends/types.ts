@@ -32,7 +32,8 @@ export interface Backend {
 
 export function abortError(signal?: AbortSignal): Error {
   const reason = signal?.reason;
-  if (reason instanceof Error) return reason;
+  // A reason the caller chose is kept; the platform's default ("This operation was aborted") is not.
+  if (reason instanceof Error && reason.name !== 'AbortError') return reason;
   const e = new Error(typeof reason === 'string' ? reason : 'the run was cancelled');
   e.name = 'AbortError';
   return e;

@@ -1,4 +1,4 @@
-import type { AdapterDescription } from '../gpu/adapters';
+import type { AdapterDescription, ProbedAdapter } from '../gpu/adapters';
 import { BufferPool } from '../gpu/buffer-pool';
 import type { KernelSpec } from '../kernels/types';
 import { SHADERS } from '../shaders.gen';
@@ -60,18 +60,30 @@ export class WebGpuBackend implements Backend {
   private pipelines = new Map<string, Promise<GPUComputePipeline>>();
   private disposing = false;
   private lost: { promise: Promise<never>; message: string | null } | null = null;
+  /** GPU errors no error scope caught (tests require none). */
+  readonly uncapturedErrors: string[] = [];
   /** Called when the device is lost, with a message that says which device and why. */
   onDeviceLost: ((message: string) => void) | null = null;
 
-  constructor(
-    private readonly adapter: GPUAdapter,
-    readonly desc: AdapterDescription,
-  ) {
-    this.label = `WebGPU · ${desc.label}`;
+  private adapter: GPUAdapter;
+  private adapterUsed = false;
+  readonly desc: AdapterDescription;
+
+  constructor(private readonly probed: ProbedAdapter) {
+    this.adapter = probed.adapter;
+    this.desc = probed.desc;
+    this.label = `WebGPU · ${probed.desc.label}`;
   }
 
   get hasTimestamps(): boolean {
     return this.adapter.features.has('timestamp-query');
+  }
+
+  /** An adapter makes one device: after the first (or when it was taken), ask for the same one again. */
+  private async freshAdapter(): Promise<GPUAdapter> {
+    const a = await this.probed.gpu.requestAdapter(this.probed.options);
+    if (!a) throw new Error(`the adapter ${this.desc.label} is no longer available`);
+    return a;
   }
 
   describe(): Record<string, unknown> {
@@ -93,13 +105,18 @@ export class WebGpuBackend implements Backend {
       maxComputeWorkgroupsPerDimension: a.maxComputeWorkgroupsPerDimension,
     };
     const requiredFeatures: GPUFeatureName[] = this.hasTimestamps ? ['timestamp-query'] : [];
+    const descriptor = { requiredLimits, requiredFeatures, label: `kernel-playground ${this.desc.id}` };
     let device: GPUDevice;
     try {
-      device = await this.adapter.requestDevice({
-        requiredLimits,
-        requiredFeatures,
-        label: `kernel-playground ${this.desc.id}`,
-      });
+      if (this.adapterUsed) this.adapter = await this.freshAdapter();
+      this.adapterUsed = true;
+      try {
+        device = await this.adapter.requestDevice(descriptor);
+      } catch {
+        // Another backend may have taken this adapter object ("consumed"): a fresh one is equivalent.
+        this.adapter = await this.freshAdapter();
+        device = await this.adapter.requestDevice(descriptor);
+      }
     } catch (e) {
       this.devicePromise = null;
       throw new Error(`could not create a WebGPU device on ${this.desc.label}: ${(e as Error).message}`);
@@ -122,6 +139,9 @@ export class WebGpuBackend implements Backend {
         this.pipelines.clear();
       }
       if (!this.disposing) this.onDeviceLost?.(message);
+    });
+    device.addEventListener('uncapturederror', (ev) => {
+      this.uncapturedErrors.push((ev as GPUUncapturedErrorEvent).error.message);
     });
     this.device = device;
     this.pool = new BufferPool(device);

@@ -69,27 +69,48 @@ export class WorkerPoolBackend implements Backend {
     return { kernel, size, shared, inputs, release() {} };
   }
 
-  async run(prep: Prepared, signal?: AbortSignal): Promise<RunOutput> {
-    throwIfAborted(signal);
-    const { kernel, size, shared, inputs } = prep as PoolPrepared;
+  async run(prep: Prepared, outer?: AbortSignal): Promise<RunOutput> {
+    throwIfAborted(outer);
+    // When one chunk fails, the others' work is useless: abort them too (their workers are replaced),
+    // so no worker that is about to die, or still busy, gets the next run's chunks.
+    const ctl = new AbortController();
+    const onOuterAbort = () => ctl.abort(outer?.reason);
+    outer?.addEventListener('abort', onOuterAbort, { once: true });
+    try {
+      return await this.runChunks(prep as PoolPrepared, ctl);
+    } finally {
+      outer?.removeEventListener('abort', onOuterAbort);
+    }
+  }
+
+  private async runChunks(prep: PoolPrepared, ctl: AbortController): Promise<RunOutput> {
+    const { signal } = ctl;
+    const failFast = <T>(p: Promise<T>): Promise<T> =>
+      p.catch((e: unknown) => {
+        if (!signal.aborted) ctl.abort(e instanceof Error ? e : new Error(String(e)));
+        throw e;
+      });
+    const { kernel, size, shared, inputs } = prep;
     const chunks = splitRange(kernel.items(size), this.pool.size, kernel.kind === 'rows' ? 1 : ALIGN);
     const t0 = now();
     let output: Float32Array;
     if (shared) {
       const partials = await Promise.all(
         chunks.map(([start, end], w) =>
-          this.pool.call(
-            w,
-            (r) =>
-              r.runShared({
-                kernel: kernel.id,
-                size,
-                inputs: shared.inputs,
-                output: shared.output,
-                start,
-                end,
-              }),
-            signal,
+          failFast(
+            this.pool.call(
+              w,
+              (r) =>
+                r.runShared({
+                  kernel: kernel.id,
+                  size,
+                  inputs: shared.inputs,
+                  output: shared.output,
+                  start,
+                  end,
+                }),
+              signal,
+            ),
           ),
         ),
       );
@@ -110,16 +131,18 @@ export class WorkerPoolBackend implements Backend {
             items: end - start,
             outputLength: ob - oa,
           };
-          return this.pool.call(
-            w,
-            (r) =>
-              r.runCopied(
-                transfer(
-                  chunk,
-                  slices.map((s) => s.buffer as ArrayBuffer),
+          return failFast(
+            this.pool.call(
+              w,
+              (r) =>
+                r.runCopied(
+                  transfer(
+                    chunk,
+                    slices.map((s) => s.buffer as ArrayBuffer),
+                  ),
                 ),
-              ),
-            signal,
+              signal,
+            ),
           );
         }),
       );

@@ -150,6 +150,9 @@ export function describeAdapter(
 export interface ProbedAdapter {
   desc: AdapterDescription;
   adapter: GPUAdapter;
+  /** The GPU object and options that found it: an adapter makes one device, so a device lost later
+   * needs a fresh adapter from the same request. */
+  gpu: GPU;
   options: GPURequestAdapterOptions;
 }
 
@@ -180,6 +183,7 @@ export async function probeAdapters(gpu: GPU): Promise<ProbedAdapter[]> {
     prints.add(fp);
     found.push({
       adapter,
+      gpu,
       options,
       desc: { ...d, id: baseId(d, d.mode, d.fallback), label: adapterLabel(d) },
     });

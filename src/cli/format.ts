@@ -1,0 +1,64 @@
+import type { RunRecord } from '../bench/record';
+
+function fmtMs(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '—';
+  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3);
+}
+
+function fmtNum(v: number | undefined, digits = 1): string {
+  return v === undefined || !Number.isFinite(v) ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(digits);
+}
+
+/** The main-thread median of the same kernel and size, for speedups. */
+export function baselineMs(records: readonly RunRecord[], r: RunRecord): number | null {
+  const m = records.find(
+    (x) => x.backend === 'main' && x.kernel === r.kernel && x.size === r.size && x.expr === r.expr && x.ok,
+  );
+  return m?.medianMs ?? null;
+}
+
+export function speedup(records: readonly RunRecord[], r: RunRecord): string {
+  const base = baselineMs(records, r);
+  if (!base || !r.ok || !r.medianMs) return '—';
+  return `${(base / r.medianMs).toFixed(base / r.medianMs >= 10 ? 0 : 2)}×`;
+}
+
+/** A plain-text table, one row per record; the columns say what was timed. */
+export function formatTable(records: readonly RunRecord[]): string {
+  const head = [
+    'kernel',
+    'size',
+    'device',
+    'cold ms',
+    'median ms',
+    'p10–p90 ms',
+    'kernel ms',
+    'GB/s',
+    'GFLOP/s',
+    'vs main',
+    'max abs err',
+    'ok',
+  ];
+  const rows = records.map((r) => [
+    r.kernel === 'expr' ? `expr ${r.expr}` : r.kernel,
+    String(r.size),
+    r.device + (r.transfer ? ` (${r.transfer})` : ''),
+    fmtMs(r.coldMs),
+    fmtMs(r.medianMs),
+    r.p10Ms === null ? '—' : `${fmtMs(r.p10Ms)}–${fmtMs(r.p90Ms)}`,
+    fmtMs(r.kernelMedianMs),
+    fmtNum(r.gbps),
+    fmtNum(r.gflops),
+    speedup(records, r),
+    r.maxAbsErr === null ? '—' : r.maxAbsErr.toExponential(1),
+    r.ok ? 'yes' : `NO: ${r.error ?? 'not verified'}`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+  const notes = [
+    'median and p10–p90: warm time to result (host data in, host result out: upload + compute + readback);',
+    'cold: the first run with compile and setup; kernel ms: GPU timestamps with data already on the GPU.',
+  ];
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '', ...notes].join('\n');
+}

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebGpuBackend } from '../../src/backends/webgpu';
+import { verify } from '../../src/bench/verify';
+import type { ProbedAdapter } from '../../src/gpu/adapters';
+import { registry } from '../../src/kernels/registry';
+import type { KernelSpec } from '../../src/kernels/types';
+import { nodeRuntime } from '../../src/runtime/node';
+
+// Dawn on Mesa's lavapipe (a CPU Vulkan driver): correct results, meaningless timings.
+let adapters: ProbedAdapter[] = [];
+let gpu: WebGpuBackend;
+
+beforeAll(async () => {
+  adapters = await nodeRuntime.probeAdapters();
+  if (!adapters.length)
+    throw new Error('no WebGPU adapter: install Mesa lavapipe >= 23 (scripts/ensure-deps.sh)');
+  gpu = new WebGpuBackend(adapters[0]);
+});
+afterAll(() => {
+  expect(gpu.uncapturedErrors).toEqual([]);
+  gpu.dispose();
+});
+
+async function runOnGpu(k: KernelSpec, size: number, seed = 5) {
+  const inputs = k.makeInputs(size, seed);
+  const prep = await gpu.prepare(k, size, inputs);
+  try {
+    const r = await gpu.run(prep);
+    return { r, v: verify(r.output, k.reference(inputs, size), k.tolerance(size)) };
+  } finally {
+    prep.release();
+  }
+}
+
+const SIZES: Record<string, number[]> = {
+  sq2: [1, 3, 255, 1023, 2 ** 20 + 7],
+  saxpy: [1, 3, 255, 1023, 2 ** 20 + 7],
+  sum: [1, 3, 255, 1023, 2 ** 20 + 7],
+  matmul: [1, 3, 17, 65, 129],
+};
+
+describe.each(registry.list().map((k) => [k.id, k] as const))('%s WGSL on Dawn', (id, k) => {
+  it.each(SIZES[id])('size %i verifies against the float64 reference', async (size) => {
+    const { r, v } = await runOnGpu(k, size);
+    expect(v.firstBad).toBeUndefined();
+    expect(v.ok).toBe(true);
+    expect(r.output.length).toBe(k.outputLength(size));
+    expect(r.phasesMs?.dispatch).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('WebGPU backend', () => {
+  it('lays more than maxComputeWorkgroupsPerDimension workgroups out in 2D', async () => {
+    const size = 65535 * 256 + 1000; // one more row of workgroups than one dimension holds
+    const { v } = await runOnGpu(registry.get('sq2'), size);
+    expect(v.ok).toBe(true);
+    const s = await runOnGpu(registry.get('sum'), size);
+    expect(s.v.ok).toBe(true);
+  });
+
+  it('reports GPU kernel time from timestamp queries', async () => {
+    expect(gpu.hasTimestamps).toBe(true);
+    const { r } = await runOnGpu(registry.get('matmul'), 65);
+    expect(r.gpuMs).toBeGreaterThan(0);
+  });
+
+  it('reuses buffers across runs of the same shape', async () => {
+    const k = registry.get('saxpy');
+    await runOnGpu(k, 4099);
+    const before = gpu.counters();
+    await runOnGpu(k, 4099);
+    await runOnGpu(k, 4099);
+    expect(gpu.counters().liveBuffers).toBe(before.liveBuffers);
+  });
+
+  it('refuses a size beyond the binding limit, naming the limit', async () => {
+    const k = registry.get('sq2');
+    const limit = adapters[0].desc.limits.maxStorageBufferBindingSize;
+    const size = Math.floor(limit / 4) + 1;
+    // Fake inputs: the limit check comes before any allocation or upload.
+    await expect(gpu.prepare(k, size, [new Float32Array(1), new Float32Array(1)])).rejects.toThrow(
+      /needs a \d+ MiB buffer for sq2's a, but .* allows at most \d+ MiB \(maxStorageBufferBindingSize\); choose a smaller size/,
+    );
+  });
+
+  it('fails the run in flight when the device is lost, and the next run gets a new device', async () => {
+    const lostMessages: string[] = [];
+    const b = new WebGpuBackend(adapters[0]);
+    b.onDeviceLost = (m) => lostMessages.push(m);
+    const k = registry.get('matmul');
+    const inputs = k.makeInputs(256, 1);
+    const prep = await b.prepare(k, 256, inputs);
+    const running = b.run(prep);
+    b.loseDeviceForTest();
+    await expect(running).rejects.toThrow(/the WebGPU device on .* was lost/);
+    prep.release();
+    expect(lostMessages.length).toBe(1);
+    const prep2 = await b.prepare(k, 64, k.makeInputs(64, 1));
+    const r = await b.run(prep2);
+    expect(verify(r.output, k.reference(k.makeInputs(64, 1), 64), k.tolerance(64)).ok).toBe(true);
+    prep2.release();
+    b.dispose();
+  });
+});

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { runCpu } from '../../src/backends/main-thread';
+import { verify } from '../../src/bench/verify';
+import { KernelRegistry, registry } from '../../src/kernels/registry';
+import { sq2 } from '../../src/kernels/sq2';
+
+const ELEMENTWISE_SIZES = [1, 3, 255, 1023, 2 ** 20 + 7];
+const MATMUL_SIZES = [1, 3, 17, 65, 129];
+
+describe('kernel registry', () => {
+  it('lists the four built-in kernels and hides fault injection', () => {
+    expect(registry.ids()).toEqual(['sq2', 'saxpy', 'sum', 'matmul']);
+    expect(registry.has('fault-throw')).toBe(true);
+  });
+  it('refuses duplicate ids', () => {
+    const r = new KernelRegistry();
+    r.register(sq2);
+    expect(() => r.register(sq2)).toThrow("kernel 'sq2' is already registered");
+  });
+  it('names the known kernels for an unknown id', () => {
+    expect(() => registry.get('nope')).toThrow(
+      "unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul",
+    );
+  });
+});
+
+describe.each(registry.list().map((k) => [k.id, k] as const))(
+  '%s CPU function against the float64 reference',
+  (_id, k) => {
+    const sizes = k.id === 'matmul' ? MATMUL_SIZES : ELEMENTWISE_SIZES;
+    it.each(sizes)('size %i', (size) => {
+      const inputs = k.makeInputs(size, 7);
+      const out = runCpu(k, size, inputs);
+      expect(out.length).toBe(k.outputLength(size));
+      const v = verify(out, k.reference(inputs, size), k.tolerance(size));
+      expect(v.firstBad).toBeUndefined();
+      expect(v.ok).toBe(true);
+      expect(v.checked).toBeGreaterThan(0);
+    });
+  },
+);
+
+describe('inputs', () => {
+  it('are the same for the same seed and differ for another', () => {
+    const a = sq2.makeInputs(1000, 42);
+    const b = sq2.makeInputs(1000, 42);
+    const c = sq2.makeInputs(1000, 43);
+    expect(a[0]).toEqual(b[0]);
+    expect(a[1]).toEqual(b[1]);
+    expect(a[0]).not.toEqual(c[0]);
+    expect(a[0]).not.toEqual(a[1]);
+  });
+  it('do not depend on the size: a prefix of a longer array', () => {
+    expect(sq2.makeInputs(10, 5)[1]).toEqual(sq2.makeInputs(100, 5)[1].subarray(0, 10));
+  });
+  it('stay within the declared range', () => {
+    const [x] = registry.get('sum').makeInputs(10000, 3);
+    expect(Math.min(...x)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...x)).toBeLessThan(1);
+  });
+});
+
+describe('verification', () => {
+  const tol = { abs: 1e-6, rel: 1e-6 };
+  it('passes equal outputs and reports zero error', () => {
+    const v = verify(Float32Array.of(1, 2), { indices: null, values: Float64Array.of(1, 2) }, tol);
+    expect(v).toMatchObject({ ok: true, maxAbsErr: 0, maxRelErr: 0 });
+  });
+  it('never passes NaN', () => {
+    const v = verify(Float32Array.of(1, Number.NaN), { indices: null, values: Float64Array.of(1, 2) }, tol);
+    expect(v.ok).toBe(false);
+    expect(v.firstBad?.index).toBe(1);
+  });
+  it('fails an error beyond the tolerance and checks sampled indices only', () => {
+    const ref = { indices: Uint32Array.of(2), values: Float64Array.of(3) };
+    expect(verify(Float32Array.of(0, 0, 3.001), ref, tol).ok).toBe(false);
+    expect(verify(Float32Array.of(99, 99, 3), ref, tol).ok).toBe(true);
+  });
+  it('fails an output of the wrong length', () => {
+    expect(verify(Float32Array.of(1), { indices: null, values: Float64Array.of(1, 2) }, tol).ok).toBe(false);
+  });
+  it('catches a sum that lost one element', () => {
+    const k = registry.get('sum');
+    const inputs = k.makeInputs(1023, 1);
+    const ref = k.reference(inputs, 1023);
+    const wrong = Float32Array.of(ref.values[0] - inputs[0][5]);
+    expect(verify(wrong, ref, k.tolerance(1023)).ok).toBe(false);
+  });
+  it('catches one wrong matmul entry in the sampled check', () => {
+    const k = registry.get('matmul');
+    const n = 300;
+    const inputs = k.makeInputs(n, 1);
+    const ref = k.reference(inputs, n);
+    expect(ref.indices).not.toBeNull();
+    const out = runCpu(k, n, inputs);
+    expect(verify(out, ref, k.tolerance(n)).ok).toBe(true);
+    out[ref.indices![10]] += 0.01;
+    expect(verify(out, ref, k.tolerance(n)).ok).toBe(false);
+  });
+});
