@@ -9,7 +9,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 log() { echo "[ensure-deps] $*" >&2; }
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 apt_updated=0
-apt_update() { [ $apt_updated = 1 ] || { $SUDO apt-get update -qq >&2; apt_updated=1; }; }
+aptlog=$(mktemp)
+apt_update() { [ $apt_updated = 1 ] || { $SUDO apt-get update -qq >"$aptlog" 2>&1 || { cat "$aptlog" >&2; exit 1; }; apt_updated=1; }; }
+apt_install() { # quiet unless it fails
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >"$aptlog" 2>&1 || { cat "$aptlog" >&2; exit 1; }
+}
 
 # --- Chromium -------------------------------------------------------------------------------
 if [ -n "${CHROMIUM_PATH:-}" ] && [ -x "${CHROMIUM_PATH}" ]; then
@@ -19,7 +23,7 @@ elif [ -x /usr/bin/chromium ]; then
 else
   log "chromium: installing Debian's package"
   apt_update
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >&2
+  apt_install chromium
 fi
 
 # --- Mesa lavapipe >= 23 --------------------------------------------------------------------
@@ -39,7 +43,7 @@ else
     apt_updated=0
   fi
   apt_update
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers >&2
+  apt_install -t bookworm-backports mesa-vulkan-drivers
   mesa_ok || { log "mesa-vulkan-drivers is still older than 23: $(mesa_version)"; exit 1; }
 fi
 

@@ -30,6 +30,8 @@ export interface RunHooks {
   onProgress?: (p: Progress) => void;
   /** Called with each finished record, before the next backend starts. */
   onRecord?: (r: RunRecord) => void;
+  /** Lets a page repaint (progress, the spinner) before blocking work; outside the timed spans. */
+  yieldToUi?: () => Promise<void>;
 }
 
 function message(e: unknown): string {
@@ -114,7 +116,7 @@ async function measure(
   ref: Reference,
   backend: Backend,
   plan: RunPlan,
-  { signal, onProgress }: RunHooks,
+  { signal, onProgress, yieldToUi }: RunHooks,
   keep: (p: Prepared) => void,
 ): Promise<Partial<RunRecord>> {
   const tol = kernel.tolerance(size);
@@ -134,6 +136,7 @@ async function measure(
     }
   };
   onProgress?.({ phase: 'prepare', backend: backend.label });
+  await yieldToUi?.();
   const t0 = performance.now();
   const prep = await backend.prepare(kernel, size, inputs, signal);
   keep(prep);
@@ -143,6 +146,7 @@ async function measure(
   check(cold.output);
   for (let i = 0; i < plan.warmup; i++) {
     onProgress?.({ phase: 'warmup', backend: backend.label, index: i + 1, of: plan.warmup });
+    await yieldToUi?.();
     check((await backend.run(prep, signal)).output);
   }
   const samples: number[] = [];
@@ -150,6 +154,7 @@ async function measure(
   const phases = { upload: [] as number[], dispatch: [] as number[], readback: [] as number[] };
   for (let i = 0; i < plan.reps; i++) {
     onProgress?.({ phase: 'rep', backend: backend.label, index: i + 1, of: plan.reps });
+    await yieldToUi?.();
     const r = await backend.run(prep, signal);
     check(r.output);
     samples.push(r.wallMs);

@@ -1,3 +1,4 @@
+import { speedup } from '../bench/compare';
 import type { RunRecord } from '../bench/record';
 
 function fmtMs(v: number | null | undefined): string {
@@ -7,20 +8,6 @@ function fmtMs(v: number | null | undefined): string {
 
 function fmtNum(v: number | undefined, digits = 1): string {
   return v === undefined || !Number.isFinite(v) ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(digits);
-}
-
-/** The main-thread median of the same kernel and size, for speedups. */
-export function baselineMs(records: readonly RunRecord[], r: RunRecord): number | null {
-  const m = records.find(
-    (x) => x.backend === 'main' && x.kernel === r.kernel && x.size === r.size && x.expr === r.expr && x.ok,
-  );
-  return m?.medianMs ?? null;
-}
-
-export function speedup(records: readonly RunRecord[], r: RunRecord): string {
-  const base = baselineMs(records, r);
-  if (!base || !r.ok || !r.medianMs) return '—';
-  return `${(base / r.medianMs).toFixed(base / r.medianMs >= 10 ? 0 : 2)}×`;
 }
 
 /** A plain-text table, one row per record; the columns say what was timed. */

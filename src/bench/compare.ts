@@ -1,0 +1,15 @@
+import type { RunRecord } from './record';
+
+/** The main-thread median of the same kernel and size, for speedups. */
+export function baselineMs(records: readonly RunRecord[], r: RunRecord): number | null {
+  const m = records.find(
+    (x) => x.backend === 'main' && x.kernel === r.kernel && x.size === r.size && x.expr === r.expr && x.ok,
+  );
+  return m?.medianMs ?? null;
+}
+
+export function speedup(records: readonly RunRecord[], r: RunRecord): string {
+  const base = baselineMs(records, r);
+  if (!base || !r.ok || !r.medianMs) return '—';
+  return `${(base / r.medianMs).toFixed(base / r.medianMs >= 10 ? 0 : 2)}×`;
+}

@@ -1,0 +1,44 @@
+import type { RunOptions } from './bench/options';
+import type { RunRecord } from './bench/record';
+import { Engine } from './engine';
+import { registry } from './kernels/registry';
+import { browserRuntime } from './runtime/browser';
+import type { KpApp } from './ui/app';
+import './ui/app';
+import { parseUrl } from './url';
+
+export interface PlaygroundApi {
+  run(options: RunOptions): Promise<RunRecord[]>;
+  results: Promise<RunRecord[]> | null;
+}
+
+declare global {
+  interface Window {
+    playground: PlaygroundApi;
+  }
+}
+
+const engine = new Engine(browserRuntime);
+const app = document.querySelector('kp-app') as KpApp;
+app.engine = engine;
+engine.onDeviceLost = (m) => app.showError(m);
+
+const api: PlaygroundApi = {
+  run: (options) => app.run(options),
+  results: null,
+};
+window.playground = api;
+
+try {
+  const { options, autorun } = parseUrl(location.search, registry.list()[0].id);
+  app.applyOptions(options);
+  if (autorun) {
+    api.results = app.run(options);
+    api.results.catch(() => {}); // shown on the page; the caller holds the promise
+  }
+} catch (e) {
+  const msg = e instanceof Error ? e.message : String(e);
+  app.showError(msg);
+  api.results = Promise.reject(new Error(msg));
+  api.results.catch(() => {});
+}

@@ -1,0 +1,289 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { BACKEND_KINDS, type BackendKind } from '../backends/types';
+import { InputError, type RunOptions } from '../bench/options';
+import type { RunRecord } from '../bench/record';
+import type { Progress } from '../bench/runner';
+import type { Engine } from '../engine';
+import type { ProbedAdapter } from '../gpu/adapters';
+import { registry } from '../kernels/registry';
+import { toQuery } from '../url';
+import './results-table';
+
+const BACKEND_NAMES: Record<BackendKind, string> = {
+  main: 'Main thread',
+  workers: 'Worker pool',
+  webgpu: 'WebGPU',
+};
+
+function progressText(p: Progress): string {
+  switch (p.phase) {
+    case 'inputs':
+      return `${p.kernel}: generating inputs`;
+    case 'reference':
+      return `${p.kernel}: computing the float64 reference`;
+    case 'prepare':
+      return `${p.backend}: preparing (compile, allocate)`;
+    case 'cold':
+      return `${p.backend}: first (cold) run`;
+    case 'warmup':
+      return `${p.backend}: warm-up ${p.index} of ${p.of}`;
+    case 'rep':
+      return `${p.backend}: repetition ${p.index} of ${p.of}`;
+  }
+}
+
+/**
+ * The app shell: pick a kernel, a size and backends, run, and read a live results table.
+ * Fires `playground-results` on window after every completed run (the URL contract).
+ */
+export class KpApp extends LitElement {
+  static override properties = {
+    engine: { attribute: false },
+    kernel: { state: true },
+    size: { state: true },
+    seed: { state: true },
+    backends: { state: true },
+    workers: { state: true },
+    reps: { state: true },
+    warmup: { state: true },
+    records: { state: true },
+    running: { state: true },
+    progress: { state: true },
+    error: { state: true },
+    notices: { state: true },
+    adapters: { state: true },
+  };
+  declare engine: Engine;
+  declare kernel: string;
+  declare size: number;
+  declare seed: number;
+  declare backends: BackendKind[];
+  declare workers: number;
+  declare reps: number;
+  declare warmup: number;
+  declare records: RunRecord[];
+  declare running: boolean;
+  declare progress: string;
+  declare error: string;
+  declare notices: string[];
+  declare adapters: ProbedAdapter[] | null;
+  private controller: AbortController | null = null;
+  private runSerial = 0;
+  private adapterIds: string[] = [];
+
+  constructor() {
+    super();
+    const k = registry.list()[0];
+    this.kernel = k.id;
+    this.size = k.defaultSize;
+    this.seed = 1;
+    this.backends = [...BACKEND_KINDS];
+    this.workers = Math.max(1, Math.min(64, navigator.hardwareConcurrency || 1));
+    this.reps = 5;
+    this.warmup = 1;
+    this.records = [];
+    this.running = false;
+    this.progress = '';
+    this.error = '';
+    this.notices = [];
+    this.adapters = null;
+  }
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    // The page sets `engine` after the element is upgraded: enumerate adapters once it is there.
+    if (!changed.has('engine') || !this.engine) return;
+    this.engine.adapters().then(
+      (a) => {
+        this.adapters = a;
+      },
+      () => {
+        this.adapters = [];
+      },
+    );
+  }
+
+  /** Puts options (from the URL) into the controls. */
+  applyOptions(o: RunOptions): void {
+    this.kernel = o.kernel;
+    const k = registry.has(o.kernel) ? registry.get(o.kernel) : null;
+    this.size = o.size ?? k?.defaultSize ?? this.size;
+    if (o.seed !== undefined) this.seed = o.seed;
+    if (o.backends) this.backends = [...o.backends];
+    if (o.workers !== undefined) this.workers = o.workers;
+    if (o.reps !== undefined) this.reps = o.reps;
+    if (o.warmup !== undefined) this.warmup = o.warmup;
+    if (o.adapter) this.adapterIds = [...o.adapter];
+  }
+
+  options(): RunOptions {
+    return {
+      kernel: this.kernel,
+      size: this.size,
+      seed: this.seed,
+      backends: this.backends,
+      workers: this.workers,
+      reps: this.reps,
+      warmup: this.warmup,
+      ...(this.adapterIds.length ? { adapter: this.adapterIds } : {}),
+    };
+  }
+
+  showError(message: string): void {
+    this.error = message;
+  }
+
+  /**
+   * Runs with the given options (default: the controls'). A new run cancels the one in flight; the
+   * older run's results never overwrite the newer one's. Rejects with the run's error.
+   */
+  async run(options: RunOptions = this.options()): Promise<RunRecord[]> {
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    const serial = ++this.runSerial;
+    const mine = () => serial === this.runSerial;
+    this.applyOptions(options);
+    history.replaceState(null, '', toQuery(this.options()));
+    this.running = true;
+    this.error = '';
+    this.notices = [];
+    this.records = [];
+    try {
+      const { records, notes } = await this.engine.run(options, {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (mine()) this.progress = progressText(p);
+        },
+        onRecord: (r) => {
+          if (mine()) this.records = [...this.records, r];
+        },
+        yieldToUi: () => new Promise((r) => setTimeout(r, 0)),
+      });
+      if (mine()) {
+        this.records = records;
+        this.notices = notes;
+        window.dispatchEvent(new CustomEvent('playground-results', { detail: records }));
+      }
+      return records;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (mine()) this.error = e instanceof InputError ? msg : `The run failed: ${msg}`;
+      throw e;
+    } finally {
+      if (mine()) {
+        this.running = false;
+        this.progress = '';
+        this.controller = null;
+      }
+    }
+  }
+
+  cancel(): void {
+    this.controller?.abort();
+  }
+
+  private onRunClick() {
+    this.run().catch(() => {}); // the error is shown on the page
+  }
+
+  private onKernel(e: Event) {
+    this.kernel = (e.target as HTMLSelectElement).value;
+    this.size = registry.get(this.kernel).defaultSize;
+  }
+
+  private onNumber(field: 'size' | 'seed' | 'workers' | 'reps' | 'warmup', e: Event) {
+    const v = (e.target as HTMLInputElement).valueAsNumber;
+    if (Number.isFinite(v)) this[field] = v;
+  }
+
+  private onBackend(kind: BackendKind, e: Event) {
+    const on = (e.target as HTMLInputElement).checked;
+    this.backends = BACKEND_KINDS.filter((b) => (b === kind ? on : this.backends.includes(b)));
+  }
+
+  static override styles = css`
+    :host { display: block; max-width: 72rem; margin: 0 auto; padding: 1rem; }
+    h1 { font-size: 1.4rem; margin: 0 0 0.25rem; }
+    .lede { margin: 0 0 1rem; opacity: 0.85; }
+    form { display: flex; flex-wrap: wrap; gap: 0.75rem 1.25rem; align-items: end; margin-bottom: 1rem; }
+    label { display: flex; flex-direction: column; gap: 0.2rem; font-size: 0.85rem; }
+    fieldset { border: 1px solid color-mix(in srgb, currentColor 25%, transparent); border-radius: 6px; display: flex; gap: 0.8rem; }
+    fieldset label { flex-direction: row; align-items: center; }
+    input[type='number'] { width: 8rem; }
+    button { font: inherit; padding: 0.4rem 1rem; border-radius: 6px; cursor: pointer; }
+    .status { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; font-size: 0.85rem; margin-bottom: 0.75rem; }
+    .error { color: #cf222e; border: 1px solid #cf222e; padding: 0.5rem 0.75rem; border-radius: 6px; margin-bottom: 0.75rem; white-space: pre-wrap; }
+    .notice { border: 1px solid #9a6700; padding: 0.5rem 0.75rem; border-radius: 6px; margin-bottom: 0.75rem; }
+    .progress { min-height: 1.4em; font-size: 0.9rem; }
+  `;
+
+  private renderStatus() {
+    if (!this.engine) return nothing;
+    const isolated = globalThis.crossOriginIsolated === true;
+    const gpuWhy = this.engine.runtime.gpuUnavailableReason();
+    const a = this.adapters;
+    const gpu = gpuWhy
+      ? `WebGPU: unavailable — ${gpuWhy}`
+      : a === null
+        ? 'WebGPU: looking for adapters…'
+        : a.length === 0
+          ? 'WebGPU: no adapter was found (the browser may block WebGPU on this machine)'
+          : `WebGPU adapter: ${a[0].desc.label}${a[0].desc.fallback ? ' — a software (CPU) adapter: its timings say nothing about GPU speed' : ''}`;
+    return html`<div class="status" id="status">
+      <span id="isolation">Cross-origin isolated: ${isolated ? 'yes — workers share memory (SharedArrayBuffer)' : 'no — workers get copies of the data'}</span>
+      <span id="gpu-status">${gpu}</span>
+    </div>`;
+  }
+
+  override render() {
+    const kernels = registry.list();
+    const k = registry.get(registry.has(this.kernel) ? this.kernel : kernels[0].id);
+    return html`
+      <h1>Kernel Playground</h1>
+      <p class="lede">The same kernel on the main thread, a pool of Web Workers and WebGPU — checked against a float64 reference.</p>
+      ${this.renderStatus()}
+      <form @submit=${(e: Event) => {
+        e.preventDefault();
+        this.onRunClick();
+      }}>
+        <label>Kernel
+          <select id="kernel" .value=${k.id} @change=${this.onKernel}>
+            ${kernels.map((x) => html`<option value=${x.id} ?selected=${x.id === k.id}>${x.id} — ${x.title}</option>`)}
+          </select>
+        </label>
+        <label>Size (${k.sizeLabel})
+          <input id="size" type="number" min=${k.minSize} max=${k.maxSize} step="1" .value=${String(this.size)} @change=${(e: Event) => this.onNumber('size', e)} />
+        </label>
+        <fieldset><legend>Backends</legend>
+          ${BACKEND_KINDS.map((b) => html`<label><input type="checkbox" name="backend" value=${b} .checked=${this.backends.includes(b)} @change=${(e: Event) => this.onBackend(b, e)} />${BACKEND_NAMES[b]}</label>`)}
+        </fieldset>
+        <label>Workers
+          <input id="workers" type="number" min="1" max="64" step="1" .value=${String(this.workers)} @change=${(e: Event) => this.onNumber('workers', e)} />
+        </label>
+        <label>Repetitions
+          <input id="reps" type="number" min="1" max="1000" step="1" .value=${String(this.reps)} @change=${(e: Event) => this.onNumber('reps', e)} />
+        </label>
+        <label>Warm-up
+          <input id="warmup" type="number" min="0" max="100" step="1" .value=${String(this.warmup)} @change=${(e: Event) => this.onNumber('warmup', e)} />
+        </label>
+        <label>Seed
+          <input id="seed" type="number" min="0" max="4294967295" step="1" .value=${String(this.seed)} @change=${(e: Event) => this.onNumber('seed', e)} />
+        </label>
+        <button id="run" type="submit" ?disabled=${this.running}>Run</button>
+        <button id="cancel" type="button" ?disabled=${!this.running} @click=${() => this.cancel()}>Cancel</button>
+      </form>
+      <p class="summary">${k.summary}</p>
+      <div class="progress" id="progress" role="status" aria-live="polite">${this.running ? this.progress || 'starting…' : ''}</div>
+      ${this.error ? html`<div class="error" id="error" role="alert">${this.error}</div>` : nothing}
+      ${this.notices.map((n) => html`<div class="notice" role="note">${n}</div>`)}
+      <kp-results id="results" .records=${this.records} ?compute=${k.kind === 'rows'}></kp-results>
+    `;
+  }
+}
+
+customElements.define('kp-app', KpApp);
+declare global {
+  interface HTMLElementTagNameMap {
+    'kp-app': KpApp;
+  }
+}

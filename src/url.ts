@@ -1,0 +1,63 @@
+import { InputError, parseBackends, type RunOptions } from './bench/options';
+
+/** The URL contract's parameters (../shared/CONTRACTS.md). */
+export const URL_PARAMS = [
+  'kernel',
+  'expr',
+  'size',
+  'seed',
+  'backends',
+  'workers',
+  'adapter',
+  'reps',
+  'warmup',
+  'autorun',
+] as const;
+
+export interface UrlState {
+  options: RunOptions;
+  autorun: boolean;
+}
+
+function int(name: string, v: string | null): number | undefined {
+  if (v === null) return undefined;
+  const n = v.trim() === '' ? Number.NaN : Number(v);
+  if (!Number.isFinite(n)) throw new InputError(`${name} must be an integer, got '${v}'`);
+  return n;
+}
+
+/** Reads run options from a query string; throws InputError for a malformed value. */
+export function parseUrl(search: string, defaultKernel: string): UrlState {
+  const q = new URLSearchParams(search);
+  const options: RunOptions = { kernel: q.get('kernel') ?? defaultKernel };
+  const expr = q.get('expr');
+  if (expr !== null) options.expr = expr;
+  options.size = int('size', q.get('size'));
+  options.seed = int('seed', q.get('seed'));
+  options.workers = int('workers', q.get('workers'));
+  options.reps = int('reps', q.get('reps'));
+  options.warmup = int('warmup', q.get('warmup'));
+  const backends = q.get('backends');
+  if (backends !== null) options.backends = parseBackends(backends);
+  const adapter = q.get('adapter');
+  if (adapter !== null) options.adapter = adapter.split(',').filter(Boolean);
+  const auto = q.get('autorun');
+  if (auto !== null && !['1', 'true', '0', 'false'].includes(auto)) {
+    throw new InputError(`autorun must be 1 or true, got '${auto}'`);
+  }
+  return { options, autorun: auto === '1' || auto === 'true' };
+}
+
+/** Writes options as a query string; every value percent-encoded (so '+' is %2B, never a space). */
+export function toQuery(o: RunOptions): string {
+  const parts: [string, string][] = [['kernel', o.kernel]];
+  if (o.expr !== undefined) parts.push(['expr', o.expr]);
+  if (o.size !== undefined) parts.push(['size', String(o.size)]);
+  if (o.seed !== undefined) parts.push(['seed', String(o.seed)]);
+  if (o.backends) parts.push(['backends', o.backends.join(',')]);
+  if (o.workers !== undefined) parts.push(['workers', String(o.workers)]);
+  if (o.adapter?.length) parts.push(['adapter', o.adapter.join(',')]);
+  if (o.reps !== undefined) parts.push(['reps', String(o.reps)]);
+  if (o.warmup !== undefined) parts.push(['warmup', String(o.warmup)]);
+  return `?${parts.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`;
+}

@@ -1,0 +1,103 @@
+import { expect, type Page, test } from '@playwright/test';
+
+const SIZES: Record<string, string> = { sq2: '100003', saxpy: '65537', sum: '100003', matmul: '67' };
+
+function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+test('the page is cross-origin isolated and finds the WebGPU adapter', async ({ page }) => {
+  const errors = collectConsoleErrors(page);
+  await page.goto('/');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await expect(page.locator('#isolation')).toContainText('Cross-origin isolated: yes');
+  await expect(page.locator('#gpu-status')).toContainText('WebGPU adapter: SwiftShader');
+  await expect(page.locator('#gpu-status')).toContainText('software (CPU) adapter');
+  expect(typeof (await page.evaluate(() => typeof window.playground.run))).toBe('string');
+  expect(await page.evaluate(() => window.playground.results)).toBeNull();
+  expect(errors).toEqual([]);
+});
+
+for (const [kernel, size] of Object.entries(SIZES)) {
+  test(`${kernel} runs on all three backends through the UI and every row verifies`, async ({ page }) => {
+    const errors = collectConsoleErrors(page);
+    await page.goto('/');
+    await page.locator('#kernel').selectOption(kernel);
+    await page.locator('#size').fill(size);
+    await page.locator('#size').dispatchEvent('change');
+    await page.locator('#reps').fill('3');
+    await page.locator('#reps').dispatchEvent('change');
+    const done = page.evaluate(
+      () =>
+        new Promise<unknown[]>((r) =>
+          window.addEventListener('playground-results', (e) => r((e as CustomEvent).detail), { once: true }),
+        ),
+    );
+    await page.locator('#run').click();
+    const records = (await done) as {
+      backend: string;
+      ok: boolean;
+      size: number;
+      kernel: string;
+      transfer?: string;
+    }[];
+    expect(records.map((r) => r.backend)).toEqual(['main', 'workers', 'webgpu']);
+    for (const r of records) {
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+      expect(r.kernel).toBe(kernel);
+      expect(r.size).toBe(Number(size));
+    }
+    expect(records[1].transfer).toBe('shared');
+    const rows = page.locator('kp-results tbody tr');
+    await expect(rows).toHaveCount(3);
+    for (const backend of ['main', 'workers', 'webgpu']) {
+      const row = page.locator(`kp-results tbody tr[data-backend="${backend}"]`);
+      await expect(row).toHaveAttribute('data-ok', 'true');
+      await expect(row.locator('td.verified')).toHaveText('✓');
+    }
+    await expect(page.locator('kp-results tbody tr[data-backend="webgpu"] th')).toContainText(
+      'says nothing about GPU speed',
+    );
+    await expect(page).toHaveURL(new RegExp(`kernel=${kernel}&size=${size}`));
+    expect(errors).toEqual([]);
+  });
+}
+
+test('window.playground.run returns records and a bad option rejects with a message on the page', async ({
+  page,
+}) => {
+  await page.goto('/');
+  const recs = await page.evaluate(() =>
+    window.playground.run({ kernel: 'saxpy', size: 1000, backends: ['main', 'webgpu'], reps: 2 }),
+  );
+  expect(recs).toHaveLength(2);
+  expect(recs.every((r) => r.ok)).toBe(true);
+  const err = await page.evaluate(() =>
+    window.playground.run({ kernel: 'nope' }).then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    ),
+  );
+  expect(err).toBe("unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul");
+  await expect(page.locator('#error')).toHaveText(
+    "unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul",
+  );
+});
+
+test('Cancel stops a long run and the next run works', async ({ page }) => {
+  await page.goto('/?kernel=matmul&size=700&backends=workers&reps=50');
+  await page.locator('#run').click();
+  await expect(page.locator('#progress')).toContainText('repetition', { timeout: 60_000 });
+  await page.locator('#cancel').click();
+  await expect(page.locator('#error')).toContainText('the run was cancelled');
+  await expect(page.locator('#run')).toBeEnabled();
+  const recs = await page.evaluate(() =>
+    window.playground.run({ kernel: 'sq2', size: 4096, backends: ['workers'], reps: 2 }),
+  );
+  expect(recs[0].ok).toBe(true);
+});
