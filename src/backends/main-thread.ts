@@ -3,6 +3,8 @@ import { type Backend, now, type Prepared, type RunOutput, throwIfAborted } from
 
 interface MainPrepared extends Prepared {
   inputs: Float32Array[];
+  /** Allocated once at prepare, as the pool's shared output and the GPU's buffers are. */
+  output: Float32Array;
 }
 
 /** Calls the kernel's CPU function over the whole range on the calling thread. */
@@ -15,28 +17,32 @@ export class MainThreadBackend implements Backend {
   }
 
   async prepare(kernel: KernelSpec, size: number, inputs: Float32Array[]): Promise<MainPrepared> {
-    return { kernel, size, inputs, release() {} };
+    const output = new Float32Array(kernel.kind === 'reduction' ? 1 : kernel.outputLength(size));
+    return { kernel, size, inputs, output, release() {} };
   }
 
   async run(prep: Prepared, signal?: AbortSignal): Promise<RunOutput> {
     throwIfAborted(signal);
-    const { kernel, size, inputs } = prep as MainPrepared;
+    const { kernel, size, inputs, output } = prep as MainPrepared;
     const t0 = now();
-    const output = runCpu(kernel, size, inputs);
-    return { output, wallMs: now() - t0 };
+    const result = runCpu(kernel, size, inputs, output);
+    return { output: result, wallMs: now() - t0 };
   }
 
   dispose(): void {}
 }
 
-/** The whole kernel on one thread: one range, and for reductions one partial that is the result. */
-export function runCpu(kernel: KernelSpec, size: number, inputs: readonly Float32Array[]): Float32Array {
-  if (kernel.kind === 'reduction') {
-    const partial = new Float32Array(1);
-    kernel.cpu(inputs, partial, size, 0, kernel.items(size));
-    return kernel.combine ? kernel.combine(partial) : partial;
-  }
-  const out = new Float32Array(kernel.outputLength(size));
+/**
+ * The whole kernel on one thread: one range, and for reductions one partial that is the result.
+ * Writes into `out` when given (its length must be the output length, or 1 for reductions).
+ */
+export function runCpu(
+  kernel: KernelSpec,
+  size: number,
+  inputs: readonly Float32Array[],
+  out: Float32Array = new Float32Array(kernel.kind === 'reduction' ? 1 : kernel.outputLength(size)),
+): Float32Array {
   kernel.cpu(inputs, out, size, 0, kernel.items(size));
+  if (kernel.kind === 'reduction' && kernel.combine) return kernel.combine(out);
   return out;
 }

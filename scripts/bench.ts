@@ -1,0 +1,44 @@
+/**
+ * Each built-in kernel on every backend at its default size (or --size N), printed as a Markdown table
+ * for BENCHMARKS.md. Each kernel runs in its own CLI process: once Dawn has run on Mesa's lavapipe in a
+ * process, that process's CPU loops measured ~1.5x slower (matmul 512 on the main thread: 151 -> 227 ms),
+ * which would handicap the CPU backends of every later kernel.
+ *   npm run bench -- [--kernels sq2,sum] [--reps R] [--size N] [--backends main,workers]
+ * Progress goes to stderr; the table to stdout.
+ */
+import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { speedup } from '../src/bench/compare';
+import type { RunRecord } from '../src/bench/record';
+import { registry } from '../src/kernels/registry';
+
+const { values } = parseArgs({
+  options: {
+    kernels: { type: 'string' },
+    reps: { type: 'string', default: '9' },
+    size: { type: 'string' },
+    backends: { type: 'string' },
+  },
+});
+const ids = values.kernels ? values.kernels.split(',') : registry.ids();
+const all: RunRecord[] = [];
+for (const id of ids) {
+  process.stderr.write(`${id}…\n`);
+  const args = ['scripts/run-node.mjs', 'src/cli/main.ts', 'run', '--kernel', id, '--reps', values.reps!, '--warmup', '2', '--json'];
+  if (values.size) args.push('--size', values.size);
+  if (values.backends) args.push('--backends', values.backends);
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`the CLI failed for ${id} (exit ${r.status})`);
+  all.push(...(JSON.parse(r.stdout) as RunRecord[]));
+}
+const f = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? '—' : v.toFixed(d));
+const env = all[0]?.env;
+console.log(`${env?.runtime}, ${env?.cores} cores, app ${env?.appVersion}, ${new Date().toISOString().slice(0, 10)}\n`);
+console.log('| kernel | size | device | cold ms | median ms | p10–p90 ms | kernel ms | GB/s | GFLOP/s | vs main | verified |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+for (const r of all) {
+  const dev = r.device + (r.transfer ? ` (${r.transfer})` : '');
+  console.log(
+    `| ${r.kernel} | ${r.size} | ${dev} | ${f(r.coldMs, 1)} | ${f(r.medianMs)} | ${f(r.p10Ms)}–${f(r.p90Ms)} | ${f(r.kernelMedianMs, 3)} | ${f(r.gbps)} | ${f(r.gflops)} | ${speedup(all, r)} | ${r.ok ? 'yes' : `NO: ${r.error}`} |`,
+  );
+}

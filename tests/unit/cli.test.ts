@@ -1,0 +1,158 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+/** Runs `npm run -s cli -- ARGS` the way outside tools do (without npm's own start-up). */
+function cli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ['scripts/run-node.mjs', 'src/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const SCHEMA_CHECK = '../shared/checks/record-schema.mjs';
+
+describe('cli run', () => {
+  it('prints JSON records on stdout only, verified, exit 0', () => {
+    const r = cli([
+      'run',
+      '--kernel',
+      'saxpy',
+      '--size',
+      '1000',
+      '--backends',
+      'main,workers',
+      '--reps',
+      '3',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const recs = JSON.parse(r.stdout);
+    expect(recs).toHaveLength(2);
+    expect(recs.map((x: { backend: string }) => x.backend)).toEqual(['main', 'workers']);
+    for (const x of recs) {
+      expect(x).toMatchObject({
+        schemaVersion: 1,
+        kernel: 'saxpy',
+        size: 1000,
+        seed: 1,
+        ok: true,
+        reps: 3,
+        warmup: 1,
+        isolated: true,
+      });
+      expect(x.samplesMs).toHaveLength(3);
+      expect(x.p10Ms).toBeLessThanOrEqual(x.medianMs);
+      expect(x.medianMs).toBeLessThanOrEqual(x.p90Ms);
+      expect(x.env.runtime).toMatch(/^node 20\./);
+    }
+    expect(recs[1]).toMatchObject({
+      workers: expect.any(Number),
+      transfer: 'shared',
+      device: expect.stringMatching(/workers?$/),
+    });
+    expect(r.stderr).toContain('main thread: preparing');
+    if (existsSync(SCHEMA_CHECK)) {
+      const check = spawnSync(process.execPath, [SCHEMA_CHECK], { input: r.stdout, encoding: 'utf8' });
+      expect(check.stdout).toContain('2 passed, 0 failed');
+      expect(check.status).toBe(0);
+    }
+  });
+
+  it('records a WebGPU run with adapter id, fallback flag and GPU kernel time', () => {
+    const r = cli([
+      'run',
+      '--kernel',
+      'matmul',
+      '--size',
+      '33',
+      '--backends',
+      'webgpu',
+      '--reps',
+      '2',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const [rec] = JSON.parse(r.stdout);
+    expect(rec).toMatchObject({ backend: 'webgpu', adapterId: 'llvmpipe', fallback: true, ok: true });
+    expect(rec.kernelMedianMs).toBeGreaterThan(0);
+    expect(rec.phasesMs.dispatch).toBeGreaterThanOrEqual(0);
+  });
+
+  it('prints a table by default', () => {
+    const r = cli(['run', '--kernel', 'sum', '--size', '100', '--backends', 'main', '--reps', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^kernel\s+size\s+device/);
+    expect(r.stdout).toMatch(/sum\s+100\s+main thread/);
+  });
+
+  it('exits 1 when a run fails, with the error in the record', () => {
+    const r = cli(['run', '--kernel', 'fault-throw', '--size', '100', '--backends', 'main', '--json']);
+    expect(r.code).toBe(1);
+    const [rec] = JSON.parse(r.stdout);
+    expect(rec.ok).toBe(false);
+    expect(rec.error).toContain('injected fault: the kernel threw');
+  });
+
+  it.each([
+    [['run', '--kernel', 'nope'], "error: unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul"],
+    [['run', '--kernel', 'sum', '--size', '0'], 'error: size must be an integer from 1 to 268435456, got 0'],
+    [
+      ['run', '--kernel', 'sum', '--size', '2.5'],
+      "error: size must be an integer from 1 to 268435456, got '2.5'",
+    ],
+    [['run', '--kernel', 'sum', '--size', 'abc'], "error: size must be an integer, got 'abc'"],
+    [
+      ['run', '--kernel', 'sum', '--backends', 'cuda'],
+      "error: unknown backend 'cuda': choose from main, workers, webgpu",
+    ],
+    [['run', '--kernel', 'sum', '--workers', '65'], 'error: workers must be an integer from 1 to 64, got 65'],
+    [['run', '--kernel', 'sum', '--reps', '0'], 'error: reps must be an integer from 1 to 1000, got 0'],
+    [['run', '--kernel', 'sum', '--bogus'], "error: Unknown option '--bogus'"],
+    [['run'], 'error: run needs --kernel ID'],
+    [['frobnicate'], "error: unknown command 'frobnicate'"],
+  ])('exits 2 on bad input %j with one clear line and no stack trace', (args, message) => {
+    const r = cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')[0]).toContain(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 3 when WebGPU is asked for and there is no adapter', () => {
+    const r = cli(['run', '--kernel', 'sq2', '--size', '10', '--backends', 'webgpu'], {
+      VK_ICD_FILENAMES: '/nonexistent.json',
+    });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('error: WebGPU was asked for, but no WebGPU adapter was found');
+  });
+
+  it('skips WebGPU with a note when no backends were named and there is no adapter', () => {
+    const r = cli(['run', '--kernel', 'sq2', '--size', '10', '--reps', '1', '--json'], {
+      VK_ICD_FILENAMES: '/nonexistent.json',
+    });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).map((x: { backend: string }) => x.backend)).toEqual(['main', 'workers']);
+    expect(r.stderr).toContain('note: WebGPU skipped: no WebGPU adapter was found');
+  });
+});
+
+describe('cli adapters', () => {
+  it('lists the adapter as JSON with the contract fields', () => {
+    const r = cli(['adapters', '--json']);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout);
+    expect(list.length).toBeGreaterThanOrEqual(1);
+    expect(list[0]).toMatchObject({
+      id: 'llvmpipe',
+      label: 'llvmpipe (software)',
+      fallback: true,
+      mode: 'core',
+    });
+    expect(list[0].features).toContain('timestamp-query');
+    expect(list[0].limits.maxStorageBufferBindingSize).toBeGreaterThan(0);
+  });
+});
