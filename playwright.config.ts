@@ -30,6 +30,20 @@ export default defineConfig({
     launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
     trace: 'retain-on-failure',
   },
+  projects: [
+    { name: 'chromium', testIgnore: /adapters\.spec\.ts/ },
+    {
+      // Two different adapters in one browser: SwiftShader (core) and an OpenGL ES compatibility adapter.
+      name: 'two-adapters',
+      testMatch: /adapters\.spec\.ts/,
+      use: {
+        launchOptions: {
+          executablePath: CHROMIUM,
+          args: [...CHROMIUM_ARGS, '--use-webgpu-adapter=opengles'],
+        },
+      },
+    },
+  ],
   webServer: {
     command: `npx vite build --logLevel warn && npx vite preview --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}`,

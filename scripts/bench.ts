@@ -24,7 +24,18 @@ const ids = values.kernels ? values.kernels.split(',') : registry.ids();
 const all: RunRecord[] = [];
 for (const id of ids) {
   process.stderr.write(`${id}…\n`);
-  const args = ['scripts/run-node.mjs', 'src/cli/main.ts', 'run', '--kernel', id, '--reps', values.reps!, '--warmup', '2', '--json'];
+  const args = [
+    'scripts/run-node.mjs',
+    'src/cli/main.ts',
+    'run',
+    '--kernel',
+    id,
+    '--reps',
+    values.reps!,
+    '--warmup',
+    '2',
+    '--json',
+  ];
   if (values.size) args.push('--size', values.size);
   if (values.backends) args.push('--backends', values.backends);
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -33,8 +44,12 @@ for (const id of ids) {
 }
 const f = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? '—' : v.toFixed(d));
 const env = all[0]?.env;
-console.log(`${env?.runtime}, ${env?.cores} cores, app ${env?.appVersion}, ${new Date().toISOString().slice(0, 10)}\n`);
-console.log('| kernel | size | device | cold ms | median ms | p10–p90 ms | kernel ms | GB/s | GFLOP/s | vs main | verified |');
+console.log(
+  `${env?.runtime}, ${env?.cores} cores, app ${env?.appVersion}, ${new Date().toISOString().slice(0, 10)}\n`,
+);
+console.log(
+  '| kernel | size | device | cold ms | median ms | p10–p90 ms | kernel ms | GB/s | GFLOP/s | vs main | verified |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of all) {
   const dev = r.device + (r.transfer ? ` (${r.transfer})` : '');

@@ -35,7 +35,8 @@ if (!adapters.length) {
   console.error('no WebGPU adapter found');
   process.exit(3);
 }
-for (const a of adapters) console.error(`adapter: ${a.desc.id} — ${a.desc.label}; features: ${a.desc.features.join(', ')}`);
+for (const a of adapters)
+  console.error(`adapter: ${a.desc.id} — ${a.desc.label}; features: ${a.desc.features.join(', ')}`);
 const gpu = new WebGpuBackend(adapters[0]);
 const rows: string[] = [];
 for (const [id, size] of cases) {
@@ -61,14 +62,22 @@ for (const [id, size] of cases) {
   const work = k.work(size);
   const km = kt?.median;
   const rate = (ms: number | undefined) =>
-    ms === undefined ? '—' : id === 'matmul' ? `${(work.flops / ms / 1e9).toFixed(1)} TFLOP/s` : `${(work.bytes / ms / 1e6).toFixed(0)} GB/s`;
+    ms === undefined
+      ? '—'
+      : id === 'matmul'
+        ? `${(work.flops / ms / 1e9).toFixed(1)} TFLOP/s`
+        : `${(work.bytes / ms / 1e6).toFixed(0)} GB/s`;
   const row = `| ${id} | ${size} | ${km?.toFixed(3) ?? '—'} | ${kt ? `${kt.p10.toFixed(3)}–${kt.p90.toFixed(3)}` : '—'} | ${rate(km)} | ${w.median.toFixed(2)} | ${rate(w.median)} | ${ok ? 'yes' : 'NO'} |`;
   console.error(row);
   rows.push(row);
 }
 gpu.dispose();
-console.log(`\nWebGPU backend of kernel-playground on ${adapters[0].desc.label} (${reps} reps; kernel = timestamp queries, data on the GPU; time to result = upload + dispatch + readback)\n`);
-console.log('| kernel | size | kernel median ms | kernel p10–p90 ms | kernel rate | time to result ms | rate | verified |');
+console.log(
+  `\nWebGPU backend of kernel-playground on ${adapters[0].desc.label} (${reps} reps; kernel = timestamp queries, data on the GPU; time to result = upload + dispatch + readback)\n`,
+);
+console.log(
+  '| kernel | size | kernel median ms | kernel p10–p90 ms | kernel rate | time to result ms | rate | verified |',
+);
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
 process.exit(0);

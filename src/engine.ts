@@ -56,6 +56,7 @@ export class Engine {
   async backendsFor(
     o: ResolvedOptions,
     explicitBackends: boolean,
+    strict: RunStrictness = {},
   ): Promise<{ backends: Backend[]; notes: string[] }> {
     const backends: Backend[] = [];
     const notes: string[] = [];
@@ -77,7 +78,11 @@ export class Engine {
         for (const id of o.adapter) {
           const p = adapters.find((a) => a.desc.id === id);
           if (p) chosen.push(p);
-          else {
+          else if (strict.adapters) {
+            throw new EnvironmentError(
+              `adapter '${id}' is not on this machine: it has ${adapters.map((a) => a.desc.id).join(', ')}`,
+            );
+          } else {
             notes.push(
               `adapter '${id}' is not on this machine (it has ${adapters.map((a) => a.desc.id).join(', ')}); using the default adapter '${adapters[0].desc.id}'`,
             );
@@ -90,10 +95,10 @@ export class Engine {
     return { backends, notes };
   }
 
-  async run(options: RunOptions, hooks: RunHooks = {}): Promise<EngineRun> {
+  async run(options: RunOptions, hooks: RunHooks = {}, strict: RunStrictness = {}): Promise<EngineRun> {
     const o = resolveOptions(options);
     const kernel = getKernel(o.kernel);
-    const { backends, notes } = await this.backendsFor(o, options.backends !== undefined);
+    const { backends, notes } = await this.backendsFor(o, options.backends !== undefined, strict);
     const records = await runBenchmark(
       { kernel, size: o.size, seed: o.seed, reps: o.reps, warmup: o.warmup, expr: o.expr },
       backends,
@@ -103,12 +108,31 @@ export class Engine {
     return { records, notes, options: o };
   }
 
+  /** Test hook: device limits of an adapter's backend, made if needed. */
+  async deviceInfoForTest(adapterId: string) {
+    const p = (await this.adapters()).find((a) => a.desc.id === adapterId);
+    if (!p) throw new Error(`no adapter '${adapterId}'`);
+    return this.gpuBackend(p).deviceInfoForTest();
+  }
+
+  /** Test hook: loses the device of an adapter's backend (the first made, without an id). */
+  loseDeviceForTest(adapterId?: string): boolean {
+    const b = adapterId ? this.gpuBackends.get(adapterId) : this.gpuBackends.values().next().value;
+    b?.loseDeviceForTest();
+    return Boolean(b);
+  }
+
   dispose(): void {
     this.pool?.dispose();
     this.pool = null;
     for (const b of this.gpuBackends.values()) b.dispose();
     this.gpuBackends.clear();
   }
+}
+
+export interface RunStrictness {
+  /** An adapter id this machine lacks is an error (the CLI), not a fallback with a notice (a shared URL). */
+  adapters?: boolean;
 }
 
 /** The environment lacks what was asked for (CLI exit status 3). */

@@ -10,6 +10,13 @@ import { parseUrl } from './url';
 export interface PlaygroundApi {
   run(options: RunOptions): Promise<RunRecord[]>;
   results: Promise<RunRecord[]> | null;
+  /** For tests: fault injection and counters. Not part of the URL contract. */
+  debug: {
+    loseDevice(adapterId?: string): boolean;
+    deviceInfo(
+      adapterId: string,
+    ): Promise<{ maxComputeInvocationsPerWorkgroup: number; workgroupSize: number }>;
+  };
 }
 
 declare global {
@@ -26,6 +33,10 @@ engine.onDeviceLost = (m) => app.showError(m);
 const api: PlaygroundApi = {
   run: (options) => app.run(options),
   results: null,
+  debug: {
+    loseDevice: (id) => engine.loseDeviceForTest(id),
+    deviceInfo: (id) => engine.deviceInfoForTest(id),
+  },
 };
 window.playground = api;
 

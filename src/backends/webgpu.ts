@@ -153,6 +153,15 @@ export class WebGpuBackend implements Backend {
     this.device?.destroy();
   }
 
+  /** For tests: the device's invocation limit and the workgroup size the elementwise kernels use. */
+  async deviceInfoForTest(): Promise<{ maxComputeInvocationsPerWorkgroup: number; workgroupSize: number }> {
+    const d = await this.getDevice();
+    return {
+      maxComputeInvocationsPerWorkgroup: d.limits.maxComputeInvocationsPerWorkgroup,
+      workgroupSize: this.workgroupSize(d),
+    };
+  }
+
   counters(): { liveBuffers: number; liveBytes: number; pipelines: number } {
     const s = this.pool?.stats();
     return { liveBuffers: s?.liveBuffers ?? 0, liveBytes: s?.liveBytes ?? 0, pipelines: this.pipelines.size };

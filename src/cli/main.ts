@@ -65,12 +65,16 @@ async function cmdRun(argv: string[]): Promise<number> {
   }
   const engine = new Engine(nodeRuntime);
   try {
-    const { records, notes } = await engine.run(opts, {
-      onProgress: (p) => {
-        if (p.phase === 'prepare') log(`${p.backend}: preparing`);
-        else if (p.phase === 'rep' && p.index === p.of) log(`${p.backend}: ${p.of} repetitions done`);
+    const { records, notes } = await engine.run(
+      opts,
+      {
+        onProgress: (p) => {
+          if (p.phase === 'prepare') log(`${p.backend}: preparing`);
+          else if (p.phase === 'rep' && p.index === p.of) log(`${p.backend}: ${p.of} repetitions done`);
+        },
       },
-    });
+      { adapters: true },
+    );
     for (const n of notes) log(`note: ${n}`);
     process.stdout.write(values.json ? `${JSON.stringify(records, null, 2)}\n` : `${formatTable(records)}\n`);
     return records.every((r) => r.ok) ? 0 : 1;

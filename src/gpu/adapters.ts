@@ -165,28 +165,33 @@ export const PROBES: readonly ProbeOptions[] = [
   { featureLevel: 'compatibility' },
 ];
 
-/** Requests an adapter with each probe option set and keeps the distinct ones, in probe order. */
-export async function probeAdapters(gpu: GPU): Promise<ProbedAdapter[]> {
+/**
+ * Requests an adapter with each probe option set on each GPU object (a browser has one, `navigator.gpu`;
+ * Dawn in Node gets one per named adapter) and keeps the distinct ones, in probe order, with final ids.
+ */
+export async function probeAdapters(gpus: GPU | readonly GPU[]): Promise<ProbedAdapter[]> {
   const found: ProbedAdapter[] = [];
   const prints = new Set<string>();
-  for (const options of PROBES) {
-    let adapter: GPUAdapter | null = null;
-    try {
-      adapter = await gpu.requestAdapter(options);
-    } catch {
-      adapter = null;
+  for (const gpu of Array.isArray(gpus) ? gpus : [gpus as GPU]) {
+    for (const options of PROBES) {
+      let adapter: GPUAdapter | null = null;
+      try {
+        adapter = await gpu.requestAdapter(options);
+      } catch {
+        adapter = null;
+      }
+      if (!adapter) continue;
+      const d = describeAdapter(adapter, options.featureLevel === 'compatibility' ? 'compatibility' : 'core');
+      const fp = fingerprint(d);
+      if (prints.has(fp)) continue;
+      prints.add(fp);
+      found.push({
+        adapter,
+        gpu,
+        options,
+        desc: { ...d, id: baseId(d, d.mode, d.fallback), label: adapterLabel(d) },
+      });
     }
-    if (!adapter) continue;
-    const d = describeAdapter(adapter, options.featureLevel === 'compatibility' ? 'compatibility' : 'core');
-    const fp = fingerprint(d);
-    if (prints.has(fp)) continue;
-    prints.add(fp);
-    found.push({
-      adapter,
-      gpu,
-      options,
-      desc: { ...d, id: baseId(d, d.mode, d.fallback), label: adapterLabel(d) },
-    });
   }
   assignIds(found.map((f) => f.desc));
   return found;

@@ -1,13 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { create, globals } from 'webgpu';
 import pkg from '../../package.json' with { type: 'json' };
-import { type ProbedAdapter, probeAdapters } from '../gpu/adapters';
+import type { ProbedAdapter } from '../gpu/adapters';
+import { dawnAdapters } from './dawn';
 import type { Runtime } from './types';
 import type { WorkerHandle } from './worker-handle';
-
-Object.assign(globalThis, globals); // GPUBufferUsage, GPUMapMode, ... as in a browser
 
 /**
  * Starts the worker thread's entry: a bundled .mjs named by KP_NODE_WORKER (the GPU kit ships one),
@@ -39,12 +37,6 @@ export function nodeWorkerFactory(): WorkerHandle {
   return handle;
 }
 
-let gpuInstance: GPU | null = null;
-export function nodeGpu(): GPU {
-  gpuInstance ??= create([]);
-  return gpuInstance;
-}
-
 export const nodeRuntime: Runtime = {
   env: () => ({
     runtime: `node ${process.versions.node}`,
@@ -57,7 +49,7 @@ export const nodeRuntime: Runtime = {
   sharedMemory: typeof SharedArrayBuffer !== 'undefined',
   async probeAdapters(): Promise<ProbedAdapter[]> {
     try {
-      return await probeAdapters(nodeGpu());
+      return await dawnAdapters();
     } catch {
       return [];
     }

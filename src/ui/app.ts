@@ -7,7 +7,19 @@ import type { Engine } from '../engine';
 import type { ProbedAdapter } from '../gpu/adapters';
 import { registry } from '../kernels/registry';
 import { toQuery } from '../url';
+import './adapter-picker';
 import './results-table';
+
+const ADAPTERS_KEY = 'kernel-playground.adapters';
+
+function storedAdapters(): string[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(ADAPTERS_KEY) ?? '[]');
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
 
 const BACKEND_NAMES: Record<BackendKind, string> = {
   main: 'Main thread',
@@ -52,6 +64,8 @@ export class KpApp extends LitElement {
     error: { state: true },
     notices: { state: true },
     adapters: { state: true },
+    adapterIds: { state: true },
+    adapterNotice: { state: true },
   };
   declare engine: Engine;
   declare kernel: string;
@@ -69,7 +83,9 @@ export class KpApp extends LitElement {
   declare adapters: ProbedAdapter[] | null;
   private controller: AbortController | null = null;
   private runSerial = 0;
-  private adapterIds: string[] = [];
+  /** Chosen adapter ids (empty: the default adapter); from the URL, else from the last visit. */
+  declare adapterIds: string[];
+  declare adapterNotice: string;
 
   constructor() {
     super();
@@ -87,6 +103,8 @@ export class KpApp extends LitElement {
     this.error = '';
     this.notices = [];
     this.adapters = null;
+    this.adapterIds = storedAdapters();
+    this.adapterNotice = '';
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -95,11 +113,35 @@ export class KpApp extends LitElement {
     this.engine.adapters().then(
       (a) => {
         this.adapters = a;
+        this.checkAdapterIds();
       },
       () => {
         this.adapters = [];
       },
     );
+  }
+
+  /** Ids this machine lacks (a link made elsewhere) fall back to the default adapter, with a notice. */
+  private checkAdapterIds(): void {
+    const have = new Set((this.adapters ?? []).map((a) => a.desc.id));
+    const missing = this.adapterIds.filter((id) => !have.has(id));
+    if (!missing.length || !this.adapters?.length) return;
+    this.adapterIds = this.adapterIds.filter((id) => have.has(id));
+    const fallback = this.adapterIds.length
+      ? this.adapterIds.join(', ')
+      : `the default adapter '${this.adapters[0].desc.id}'`;
+    this.adapterNotice = `Adapter ${missing.map((m) => `'${m}'`).join(', ')} is not available in this browser (it has ${[...have].join(', ')}); using ${fallback}.`;
+  }
+
+  private onAdaptersChange(e: CustomEvent<{ selected: string[] }>) {
+    this.adapterIds = e.detail.selected;
+    this.adapterNotice = '';
+    try {
+      localStorage.setItem(ADAPTERS_KEY, JSON.stringify(this.adapterIds));
+    } catch {
+      // storage may be disabled; the URL still carries the choice
+    }
+    history.replaceState(null, '', toQuery(this.options()));
   }
 
   /** Puts options (from the URL) into the controls. */
@@ -112,7 +154,10 @@ export class KpApp extends LitElement {
     if (o.workers !== undefined) this.workers = o.workers;
     if (o.reps !== undefined) this.reps = o.reps;
     if (o.warmup !== undefined) this.warmup = o.warmup;
-    if (o.adapter) this.adapterIds = [...o.adapter];
+    if (o.adapter) {
+      this.adapterIds = [...o.adapter];
+      if (this.adapters) this.checkAdapterIds();
+    }
   }
 
   options(): RunOptions {
@@ -217,6 +262,15 @@ export class KpApp extends LitElement {
     .progress { min-height: 1.4em; font-size: 0.9rem; }
   `;
 
+  private chosenStatus(all: ProbedAdapter[]): string {
+    const chosen = all.filter((x) => this.adapterIds.includes(x.desc.id));
+    const list = chosen.length ? chosen : [all[0]];
+    const soft = list.some((x) => x.desc.fallback)
+      ? ' — a software (CPU) adapter: its timings say nothing about GPU speed'
+      : '';
+    return `WebGPU adapter${list.length > 1 ? 's' : ''}: ${list.map((x) => x.desc.label).join(', ')}${soft}`;
+  }
+
   private renderStatus() {
     if (!this.engine) return nothing;
     const isolated = globalThis.crossOriginIsolated === true;
@@ -228,7 +282,7 @@ export class KpApp extends LitElement {
         ? 'WebGPU: looking for adapters…'
         : a.length === 0
           ? 'WebGPU: no adapter was found (the browser may block WebGPU on this machine)'
-          : `WebGPU adapter: ${a[0].desc.label}${a[0].desc.fallback ? ' — a software (CPU) adapter: its timings say nothing about GPU speed' : ''}`;
+          : this.chosenStatus(a);
     return html`<div class="status" id="status">
       <span id="isolation">Cross-origin isolated: ${isolated ? 'yes — workers share memory (SharedArrayBuffer)' : 'no — workers get copies of the data'}</span>
       <span id="gpu-status">${gpu}</span>
@@ -276,6 +330,13 @@ export class KpApp extends LitElement {
       <div class="progress" id="progress" role="status" aria-live="polite">${this.running ? this.progress || 'starting…' : ''}</div>
       ${this.error ? html`<div class="error" id="error" role="alert">${this.error}</div>` : nothing}
       ${this.notices.map((n) => html`<div class="notice" role="note">${n}</div>`)}
+      ${
+        this.adapters?.length && this.backends.includes('webgpu')
+          ? html`<kp-adapters .adapters=${this.adapters.map((a) => a.desc)} .selected=${this.adapterIds}
+              @adapters-change=${this.onAdaptersChange}></kp-adapters>`
+          : nothing
+      }
+      ${this.adapterNotice ? html`<div class="notice" id="adapter-notice" role="note">${this.adapterNotice}</div>` : nothing}
       <kp-results id="results" .records=${this.records} ?compute=${k.kind === 'rows'}></kp-results>
     `;
   }

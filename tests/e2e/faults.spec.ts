@@ -1,33 +1,53 @@
 import { chromium, expect, test } from '@playwright/test';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../playwright.config';
 
-test('a kernel that throws in a worker fails its row with the message; the pool works afterwards', async ({ page }) => {
+test('a kernel that throws in a worker fails its row with the message; the pool works afterwards', async ({
+  page,
+}) => {
   await page.goto('/');
-  const recs = await page.evaluate(() => window.playground.run({ kernel: 'fault-throw', size: 5000, backends: ['workers'], reps: 1 }));
+  const recs = await page.evaluate(() =>
+    window.playground.run({ kernel: 'fault-throw', size: 5000, backends: ['workers'], reps: 1 }),
+  );
   expect(recs[0].ok).toBe(false);
   expect(recs[0].error).toContain('injected fault: the kernel threw');
-  await expect(page.locator('kp-results tbody tr[data-backend="workers"]')).toHaveAttribute('data-ok', 'false');
-  await expect(page.locator('kp-results tbody tr[data-backend="workers"] td.verified')).toContainText('injected fault: the kernel threw');
-  const again = await page.evaluate(() => window.playground.run({ kernel: 'sq2', size: 5000, backends: ['workers'], reps: 1 }));
+  await expect(page.locator('kp-results tbody tr[data-backend="workers"]')).toHaveAttribute(
+    'data-ok',
+    'false',
+  );
+  await expect(page.locator('kp-results tbody tr[data-backend="workers"] td.verified')).toContainText(
+    'injected fault: the kernel threw',
+  );
+  const again = await page.evaluate(() =>
+    window.playground.run({ kernel: 'sq2', size: 5000, backends: ['workers'], reps: 1 }),
+  );
   expect(again[0].ok).toBe(true);
 });
 
-test('a worker that crashes mid-call fails the run instead of hanging; the pool replaces it', async ({ page }) => {
+test('a worker that crashes mid-call fails the run instead of hanging; the pool replaces it', async ({
+  page,
+}) => {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto('/');
-  const recs = await page.evaluate(() => window.playground.run({ kernel: 'fault-crash', size: 5000, backends: ['workers'], reps: 1 }));
+  const recs = await page.evaluate(() =>
+    window.playground.run({ kernel: 'fault-crash', size: 5000, backends: ['workers'], reps: 1 }),
+  );
   expect(recs[0].ok).toBe(false);
   expect(recs[0].error).toContain('a worker failed: ');
   expect(recs[0].error).toContain('injected fault: the worker crashed');
-  const again = await page.evaluate(() => window.playground.run({ kernel: 'saxpy', size: 5000, backends: ['workers'], reps: 2 }));
+  const again = await page.evaluate(() =>
+    window.playground.run({ kernel: 'saxpy', size: 5000, backends: ['workers'], reps: 2 }),
+  );
   expect(again[0].ok).toBe(true);
   expect(pageErrors).toEqual([]);
 });
 
 test('without WebGPU the page says so plainly, and the CPU backends still run', async () => {
   // Chromium without --enable-unsafe-webgpu: requestAdapter() gives no adapter on this machine.
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS.filter((a) => a !== '--enable-unsafe-webgpu') });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS.filter((a) => a !== '--enable-unsafe-webgpu'),
+  });
   try {
     const page = await browser.newPage({ baseURL: test.info().project.use.baseURL });
     await page.goto('/');
