@@ -1,13 +1,14 @@
 import { MainThreadBackend } from './backends/main-thread';
 import { WorkerPool } from './backends/pool';
-import type { Backend } from './backends/types';
+import type { Backend, BackendKind } from './backends/types';
 import { WebGpuBackend } from './backends/webgpu';
 import { WorkerPoolBackend } from './backends/worker-pool';
 import { type ResolvedOptions, type RunOptions, resolveOptions } from './bench/options';
 import type { RunRecord } from './bench/record';
 import { type RunHooks, runBenchmark } from './bench/runner';
 import type { ProbedAdapter } from './gpu/adapters';
-import { getKernel } from './kernels/registry';
+import { lookupKernel } from './kernels/lookup';
+import type { KernelSpec } from './kernels/types';
 import type { Runtime } from './runtime/types';
 
 export interface EngineRun {
@@ -95,9 +96,41 @@ export class Engine {
     return { backends, notes };
   }
 
+  /**
+   * One evaluation of a kernel on given inputs with one backend, no timing (the CLI's `eval`).
+   * Returns the output and the backend's label.
+   */
+  async evaluate(
+    kernel: KernelSpec,
+    inputs: Float32Array[],
+    size: number,
+    o: { backend: BackendKind; adapter?: string[]; workers?: number },
+  ): Promise<{ output: Float32Array; device: string }> {
+    const resolved: ResolvedOptions = {
+      kernel: kernel.id,
+      ranges: {},
+      size,
+      seed: 1,
+      backends: [o.backend],
+      workers: o.workers,
+      adapter: o.adapter ?? [],
+      reps: 1,
+      warmup: 0,
+    };
+    const { backends } = await this.backendsFor(resolved, true, { adapters: true });
+    const backend = backends[0];
+    const prep = await backend.prepare(kernel, size, inputs);
+    try {
+      const { output } = await backend.run(prep);
+      return { output: Float32Array.from(output), device: backend.label };
+    } finally {
+      prep.release();
+    }
+  }
+
   async run(options: RunOptions, hooks: RunHooks = {}, strict: RunStrictness = {}): Promise<EngineRun> {
     const o = resolveOptions(options);
-    const kernel = getKernel(o.kernel);
+    const kernel = lookupKernel(o.kernel, o.expr, o.ranges);
     const { backends, notes } = await this.backendsFor(o, options.backends !== undefined, strict);
     const records = await runBenchmark(
       { kernel, size: o.size, seed: o.seed, reps: o.reps, warmup: o.warmup, expr: o.expr },

@@ -4,6 +4,7 @@ import { InputError, parseBackends, type RunOptions } from './bench/options';
 export const URL_PARAMS = [
   'kernel',
   'expr',
+  'ranges',
   'size',
   'seed',
   'backends',
@@ -29,9 +30,16 @@ function int(name: string, v: string | null): number | undefined {
 /** Reads run options from a query string; throws InputError for a malformed value. */
 export function parseUrl(search: string, defaultKernel: string): UrlState {
   const q = new URLSearchParams(search);
-  const options: RunOptions = { kernel: q.get('kernel') ?? defaultKernel };
+  const options: RunOptions = {};
   const expr = q.get('expr');
+  const kernel = q.get('kernel');
   if (expr !== null) options.expr = expr;
+  else options.kernel = kernel ?? defaultKernel;
+  if (expr !== null && kernel !== null && kernel !== 'expr') {
+    throw new InputError(`give either kernel or expr, not both (kernel=${kernel})`);
+  }
+  const ranges = q.get('ranges');
+  if (ranges !== null) options.ranges = ranges;
   options.size = int('size', q.get('size'));
   options.seed = int('seed', q.get('seed'));
   options.workers = int('workers', q.get('workers'));
@@ -50,8 +58,10 @@ export function parseUrl(search: string, defaultKernel: string): UrlState {
 
 /** Writes options as a query string; every value percent-encoded (so '+' is %2B, never a space). */
 export function toQuery(o: RunOptions): string {
-  const parts: [string, string][] = [['kernel', o.kernel]];
+  const parts: [string, string][] = [];
   if (o.expr !== undefined) parts.push(['expr', o.expr]);
+  else if (o.kernel !== undefined) parts.push(['kernel', o.kernel]);
+  if (typeof o.ranges === 'string' && o.ranges) parts.push(['ranges', o.ranges]);
   if (o.size !== undefined) parts.push(['size', String(o.size)]);
   if (o.seed !== undefined) parts.push(['seed', String(o.seed)]);
   if (o.backends) parts.push(['backends', o.backends.join(',')]);

@@ -172,12 +172,20 @@ export class WebGpuBackend implements Backend {
     return floorPow2(Math.min(PREFERRED_WG, l.maxComputeInvocationsPerWorkgroup, l.maxComputeWorkgroupSizeX));
   }
 
-  private pipeline(device: GPUDevice, kernel: KernelSpec, wg: number): Promise<GPUComputePipeline> {
-    const { shader, entryPoint } = kernel.gpu;
-    const code = SHADERS[shader];
+  /** The kernel's main pipeline, or with `reduce` the one for a reduction's later passes. */
+  private pipeline(
+    device: GPUDevice,
+    kernel: KernelSpec,
+    wg: number,
+    reduce = false,
+  ): Promise<GPUComputePipeline> {
+    const { shader } = kernel.gpu;
+    const entryPoint = reduce && kernel.gpu.reduce ? kernel.gpu.reduce.entryPoint : kernel.gpu.entryPoint;
+    const code = reduce && kernel.gpu.reduce ? kernel.gpu.reduce.code : (kernel.gpu.code ?? SHADERS[shader]);
     if (!code) throw new Error(`no WGSL shader '${shader}' for kernel '${kernel.id}'`);
     const usesWg = /\boverride\s+WG\b/.test(code);
-    const key = `${shader}:${entryPoint}:${usesWg ? wg : 'fixed'}`;
+    // Generated code is its own key (the same expression compiles once per device and workgroup size).
+    const key = `${kernel.gpu.code || reduce ? code : shader}:${entryPoint}:${usesWg ? wg : 'fixed'}`;
     let p = this.pipelines.get(key);
     if (!p) {
       p = (async () => {
@@ -255,38 +263,42 @@ export class WebGpuBackend implements Backend {
       return b;
     };
     let pipeline: GPUComputePipeline;
+    let reducePipeline: GPUComputePipeline;
     try {
       pipeline = await this.pipeline(device, kernel, wg);
+      reducePipeline = kernel.gpu.reduce ? await this.pipeline(device, kernel, wg, true) : pipeline;
     } catch (e) {
       await device.popErrorScope();
       await device.popErrorScope();
       for (const b of owned) pool.release(b);
       throw e;
     }
-    const bind = (buffers: GPUBuffer[], label: string): GPUBindGroup =>
+    const bind = (buffers: GPUBuffer[], label: string, on = pipeline): GPUBindGroup =>
       device.createBindGroup({
         label,
-        layout: pipeline.getBindGroupLayout(0),
+        layout: on.getBindGroupLayout(0),
         entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
       });
     const maxDim = device.limits.maxComputeWorkgroupsPerDimension;
     const passes: Pass[] = [];
     if (kernel.kind === 'reduction') {
-      // Passes until one value is left: n -> ceil(n / (WG*ITEMS)) -> ... -> 1.
+      // Passes until one value is left: n -> ceil(n / (WG*ITEMS)) -> ... -> 1. The first pass reads
+      // every input (an expression evaluates there); later ones fold partials.
       let count = kernel.inputLength(size, 0);
-      let src = inputBuffers[0];
+      let srcs = inputBuffers;
       let level = 0;
       for (;;) {
         const groups = Math.ceil(count / (wg * SUM_ITEMS));
         const dst = groups === 1 ? output : take(4 * groups, STORAGE, `${kernel.id}.partials${level}`);
         const u = uniform(kernel.gpu.uniforms(count), `${kernel.id}.params${level}`);
+        const on = level === 0 ? pipeline : reducePipeline;
         passes.push({
-          pipeline,
-          bindGroup: bind([u, src, dst], `${kernel.id}.pass${level}`),
+          pipeline: on,
+          bindGroup: bind([u, ...srcs, dst], `${kernel.id}.pass${level}`, on),
           workgroups: grid(groups, maxDim),
         });
         if (groups === 1) break;
-        src = dst;
+        srcs = [dst];
         count = groups;
         level++;
       }

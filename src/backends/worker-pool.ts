@@ -1,5 +1,6 @@
 import { transfer } from 'comlink';
 import type { KernelSpec } from '../kernels/types';
+import type { KernelRef } from '../worker/api';
 import type { WorkerPool } from './pool';
 import { type Backend, now, type Prepared, type RunOutput, throwIfAborted } from './types';
 
@@ -92,6 +93,7 @@ export class WorkerPoolBackend implements Backend {
       });
     const { kernel, size, shared, inputs } = prep;
     const chunks = splitRange(kernel.items(size), this.pool.size, kernel.kind === 'rows' ? 1 : ALIGN);
+    const ref: KernelRef = { kernel: kernel.id, ...(kernel.source ?? {}) };
     const t0 = now();
     let output: Float32Array;
     if (shared) {
@@ -102,7 +104,7 @@ export class WorkerPoolBackend implements Backend {
               w,
               (r) =>
                 r.runShared({
-                  kernel: kernel.id,
+                  ...ref,
                   size,
                   inputs: shared.inputs,
                   output: shared.output,
@@ -125,7 +127,7 @@ export class WorkerPoolBackend implements Backend {
           });
           const [oa, ob] = kernel.outputSpan(size, start, end);
           const chunk = {
-            kernel: kernel.id,
+            ...ref,
             size,
             inputs: slices,
             items: end - start,

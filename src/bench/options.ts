@@ -1,12 +1,18 @@
 import { MAX_WORKERS, MIN_WORKERS } from '../backends/pool';
 import { BACKEND_KINDS, type BackendKind } from '../backends/types';
+import { InputError } from '../errors';
+import { cachedExpression, parseRanges, type Ranges } from '../expr/kernel';
 import { registry } from '../kernels/registry';
+import type { KernelSpec } from '../kernels/types';
 import { DEFAULT_REPS, DEFAULT_WARMUP, MAX_REPS, MAX_WARMUP } from './runner';
 
 /** What a run asks for: the same options from the UI, the URL, the CLI and the embed. */
 export interface RunOptions {
-  kernel: string;
+  /** A built-in kernel id; ignored when `expr` is given (the kernel is then "expr"). */
+  kernel?: string;
   expr?: string;
+  /** Expression input ranges: "a:0:10,b:-1:1" or { a: [0, 10] }; [-1, 1] when not given. */
+  ranges?: string | Ranges;
   size?: number;
   seed?: number;
   backends?: BackendKind[];
@@ -19,6 +25,7 @@ export interface RunOptions {
 export interface ResolvedOptions {
   kernel: string;
   expr?: string;
+  ranges: Ranges;
   size: number;
   seed: number;
   backends: BackendKind[];
@@ -28,10 +35,7 @@ export interface ResolvedOptions {
   warmup: number;
 }
 
-/** An error in what the user asked for (exit status 2 on the CLI, a message on the page). */
-export class InputError extends Error {
-  override name = 'InputError';
-}
+export { InputError };
 
 function intIn(name: string, v: unknown, lo: number, hi: number): number {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
@@ -55,12 +59,23 @@ export function parseBackends(v: string | readonly string[]): BackendKind[] {
 
 /** Checks every option and fills in defaults; throws InputError naming the bad value. */
 export function resolveOptions(o: RunOptions): ResolvedOptions {
-  if (typeof o.kernel !== 'string' || !o.kernel) {
-    throw new InputError(`no kernel given: name one of ${registry.ids().join(', ')}`);
+  let k: KernelSpec;
+  let ranges: Ranges = {};
+  if (o.expr !== undefined) {
+    if (typeof o.expr !== 'string') throw new InputError('expr must be a string');
+    ranges = typeof o.ranges === 'string' ? parseRanges(o.ranges) : (o.ranges ?? {});
+    k = cachedExpression(o.expr, ranges).kernel; // throws ExprError (an InputError) with a column
+  } else {
+    if (typeof o.kernel !== 'string' || !o.kernel) {
+      throw new InputError(
+        `no kernel given: name one of ${registry.ids().join(', ')}, or give an expression`,
+      );
+    }
+    if (!registry.has(o.kernel)) {
+      throw new InputError(`unknown kernel '${o.kernel}': choose one of ${registry.ids().join(', ')}`);
+    }
+    k = registry.get(o.kernel);
   }
-  if (!registry.has(o.kernel))
-    throw new InputError(`unknown kernel '${o.kernel}': choose one of ${registry.ids().join(', ')}`);
-  const k = registry.get(o.kernel);
   const size = o.size === undefined ? k.defaultSize : intIn('size', o.size, k.minSize, k.maxSize);
   const seed = o.seed === undefined ? 1 : intIn('seed', o.seed, 0, 2 ** 32 - 1);
   const reps = o.reps === undefined ? DEFAULT_REPS : intIn('reps', o.reps, 1, MAX_REPS);
@@ -69,7 +84,8 @@ export function resolveOptions(o: RunOptions): ResolvedOptions {
   const backends = o.backends === undefined ? [...BACKEND_KINDS] : parseBackends(o.backends);
   const adapter = (o.adapter ?? []).map((s) => s.trim()).filter(Boolean);
   return {
-    kernel: o.kernel,
+    kernel: k.id,
+    ranges,
     size,
     seed,
     reps,
@@ -77,6 +93,6 @@ export function resolveOptions(o: RunOptions): ResolvedOptions {
     workers,
     backends,
     adapter,
-    ...(o.expr ? { expr: o.expr } : {}),
+    ...(o.expr !== undefined ? { expr: o.expr } : {}),
   };
 }

@@ -4,9 +4,12 @@
  * Exit status: 0 all records verified; 1 a run failed or did not verify; 2 bad usage or input;
  * 3 the environment lacks what was asked for.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InputError, parseBackends, type RunOptions } from '../bench/options';
+import { verify } from '../bench/verify';
 import { Engine, EnvironmentError } from '../engine';
+import { compileExpression } from '../expr/kernel';
 import { registry } from '../kernels/registry';
 import { nodeRuntime } from '../runtime/node';
 import { formatTable } from './format';
@@ -14,8 +17,11 @@ import { formatTable } from './format';
 const USAGE = `usage: npm run -s cli -- COMMAND [options]
 
 commands:
-  run (--kernel ID | --expr EXPR) [--size N] [--seed S] [--backends main,workers,webgpu]
-      [--workers K] [--adapter ID[,ID...]] [--reps R] [--warmup W] [--json]
+  run (--kernel ID | --expr EXPR [--ranges a:LO:HI,...]) [--size N] [--seed S]
+      [--backends main,workers,webgpu] [--workers K] [--adapter ID[,ID...]] [--reps R] [--warmup W] [--json]
+  eval --expr EXPR --var NAME=FILE [--var NAME=FILE ...] --backend main|workers|webgpu [--adapter ID]
+      --out FILE          (raw little-endian float32 files in and out)
+  eval --expr EXPR --print js|wgsl
   adapters [--json]
 
 kernels: ${registry.ids().join(', ')}
@@ -32,6 +38,7 @@ async function cmdRun(argv: string[]): Promise<number> {
     options: {
       kernel: { type: 'string' },
       expr: { type: 'string' },
+      ranges: { type: 'string' },
       size: { type: 'string' },
       seed: { type: 'string' },
       backends: { type: 'string' },
@@ -42,13 +49,15 @@ async function cmdRun(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
     },
   });
-  if (values.expr !== undefined)
-    throw new InputError('expressions (--expr) are not available yet: use --kernel');
-  if (!values.kernel) throw new UsageError('run needs --kernel ID');
+  if (values.expr !== undefined && values.kernel !== undefined) {
+    throw new UsageError('run takes --kernel ID or --expr EXPR, not both');
+  }
+  if (!values.kernel && values.expr === undefined)
+    throw new UsageError('run needs --kernel ID or --expr EXPR');
   const num = (v: string | undefined) =>
     v === undefined ? undefined : Number(v.trim() === '' ? Number.NaN : v);
   const opts: RunOptions = {
-    kernel: values.kernel,
+    ...(values.expr !== undefined ? { expr: values.expr, ranges: values.ranges } : { kernel: values.kernel }),
     size: num(values.size),
     seed: num(values.seed),
     backends: values.backends === undefined ? undefined : parseBackends(values.backends),
@@ -78,6 +87,95 @@ async function cmdRun(argv: string[]): Promise<number> {
     for (const n of notes) log(`note: ${n}`);
     process.stdout.write(values.json ? `${JSON.stringify(records, null, 2)}\n` : `${formatTable(records)}\n`);
     return records.every((r) => r.ok) ? 0 : 1;
+  } finally {
+    engine.dispose();
+  }
+}
+
+/** Reads a raw little-endian float32 file. */
+function readFloats(name: string, file: string): Float32Array {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (e) {
+    throw new InputError(
+      `cannot read --var ${name}=${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  if (buf.byteLength % 4)
+    throw new InputError(`${file} has ${buf.byteLength} bytes: not a whole number of float32 values`);
+  if (!buf.byteLength) throw new InputError(`${file} is empty`);
+  const out = new Float32Array(buf.byteLength / 4);
+  new Uint8Array(out.buffer).set(buf);
+  return out; // typed arrays are little-endian on every platform Node and browsers run on here
+}
+
+async function cmdEval(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      expr: { type: 'string' },
+      var: { type: 'string', multiple: true },
+      backend: { type: 'string' },
+      adapter: { type: 'string' },
+      workers: { type: 'string' },
+      out: { type: 'string' },
+      print: { type: 'string' },
+    },
+  });
+  if (values.expr === undefined) throw new UsageError('eval needs --expr EXPR');
+  const compiled = compileExpression(values.expr);
+  if (values.print !== undefined) {
+    if (values.print === 'js') process.stdout.write(`${compiled.js}\n`);
+    else if (values.print === 'wgsl') {
+      process.stdout.write(`${compiled.wgsl}\n${compiled.reduceWgsl ? `\n${compiled.reduceWgsl}\n` : ''}`);
+    } else throw new InputError(`--print takes js or wgsl, got '${values.print}'`);
+    return 0;
+  }
+  if (!values.backend) throw new UsageError('eval needs --backend main|workers|webgpu');
+  const [backend] = parseBackends(values.backend);
+  if (values.backend.includes(',')) throw new InputError('eval runs on one --backend');
+  if (!values.out) throw new UsageError('eval needs --out FILE');
+  const bound = new Map<string, string>();
+  for (const v of values.var ?? []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(v);
+    if (!m) throw new InputError(`--var takes NAME=FILE, got '${v}'`);
+    if (bound.has(m[1])) throw new InputError(`variable '${m[1]}' is bound twice`);
+    bound.set(m[1], m[2]);
+  }
+  const { vars } = compiled.program;
+  const missing = vars.filter((v) => !bound.has(v));
+  if (missing.length)
+    throw new InputError(
+      `no --var for ${missing.map((m) => `'${m}'`).join(', ')}: the expression uses ${vars.join(', ')}`,
+    );
+  const extra = [...bound.keys()].filter((v) => !vars.includes(v));
+  if (extra.length)
+    throw new InputError(`the expression does not use ${extra.map((m) => `'${m}'`).join(', ')}`);
+  const inputs = vars.map((v) => readFloats(v, bound.get(v)!));
+  const size = inputs[0].length;
+  for (const [k, x] of inputs.entries()) {
+    if (x.length !== size) {
+      throw new InputError(
+        `inputs differ in length: ${vars[0]} has ${size} values, ${vars[k]} has ${x.length}`,
+      );
+    }
+  }
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  const engine = new Engine(nodeRuntime);
+  try {
+    const { output, device } = await engine.evaluate(compiled.kernel, inputs, size, {
+      backend,
+      adapter: values.adapter?.split(','),
+      workers,
+    });
+    writeFileSync(values.out, new Uint8Array(output.buffer, output.byteOffset, output.byteLength));
+    const v = verify(output, compiled.kernel.reference(inputs, size), compiled.kernel.tolerance(size));
+    log(
+      `${device}: ${output.length} value${output.length === 1 ? '' : 's'} written to ${values.out}; max abs error against float64 ${v.maxAbsErr.toExponential(2)}${v.ok ? '' : ' — NOT VERIFIED'}`,
+    );
+    return v.ok ? 0 : 1;
   } finally {
     engine.dispose();
   }
@@ -116,6 +214,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (cmd === 'run') return await cmdRun(rest);
     if (cmd === 'adapters') return await cmdAdapters(rest);
+    if (cmd === 'eval') return await cmdEval(rest);
     if (cmd === 'help' || cmd === '--help' || cmd === '-h') {
       process.stdout.write(`${USAGE}\n`);
       return 0;

@@ -12,6 +12,8 @@ export interface Reference {
   /** Indices into the output that `values` describe; null means every output element, in order. */
   indices: Uint32Array | null;
   values: Float64Array;
+  /** Per-value absolute error bounds added to the tolerance (expression kernels derive them per element). */
+  errors?: Float64Array;
 }
 
 export interface Tolerance {
@@ -21,8 +23,12 @@ export interface Tolerance {
 }
 
 export interface GpuProgram {
-  /** Shader file id in shaders/ (without .wgsl). */
+  /** Shader file id in shaders/ (without .wgsl), or a name for generated code. */
   shader: string;
+  /** Generated WGSL (expression kernels); otherwise the shader file is used. */
+  code?: string;
+  /** Reductions: the shader for passes after the first (partials -> partials); else `main` serves all. */
+  reduce?: { code: string; entryPoint: string };
   entryPoint: string;
   /** Fixed workgroup size in threads (when the shader has no WG override), else null. */
   fixedWorkgroup?: number;
@@ -44,6 +50,8 @@ export interface KernelSpec {
   maxSize: number;
   /** Not listed in the UI or CLI help (fault injection for tests). */
   hidden?: boolean;
+  /** Expression kernels: what they were compiled from, so a worker can compile the same kernel. */
+  source?: { expr: string; ranges: Readonly<Record<string, readonly [number, number]>> };
   inputNames: readonly string[];
   inputLength(size: number, input: number): number;
   makeInputs(size: number, seed: number): Float32Array[];

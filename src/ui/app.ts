@@ -4,10 +4,14 @@ import { InputError, type RunOptions } from '../bench/options';
 import type { RunRecord } from '../bench/record';
 import type { Progress } from '../bench/runner';
 import type { Engine } from '../engine';
+import { EXPR_DEFAULT_SIZE, formatRanges, parseRanges } from '../expr/kernel';
 import type { ProbedAdapter } from '../gpu/adapters';
+import { MAX_ELEMENTS } from '../kernels/common';
 import { registry } from '../kernels/registry';
 import { toQuery } from '../url';
+import type { ExprChange } from './expr-editor';
 import './adapter-picker';
+import './expr-editor';
 import './results-table';
 
 const ADAPTERS_KEY = 'kernel-playground.adapters';
@@ -66,7 +70,12 @@ export class KpApp extends LitElement {
     adapters: { state: true },
     adapterIds: { state: true },
     adapterNotice: { state: true },
+    expr: { state: true },
+    ranges: { state: true },
+    exprError: { state: true },
   };
+  /** The kernel select's value for "your own expression". */
+  static readonly EXPR = 'expr';
   declare engine: Engine;
   declare kernel: string;
   declare size: number;
@@ -86,6 +95,9 @@ export class KpApp extends LitElement {
   /** Chosen adapter ids (empty: the default adapter); from the URL, else from the last visit. */
   declare adapterIds: string[];
   declare adapterNotice: string;
+  declare expr: string;
+  declare ranges: Record<string, [number, number]>;
+  declare exprError: string | null;
 
   constructor() {
     super();
@@ -105,6 +117,9 @@ export class KpApp extends LitElement {
     this.adapters = null;
     this.adapterIds = storedAdapters();
     this.adapterNotice = '';
+    this.expr = 'a**2 + b**2';
+    this.ranges = {};
+    this.exprError = null;
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -141,14 +156,27 @@ export class KpApp extends LitElement {
     } catch {
       // storage may be disabled; the URL still carries the choice
     }
-    history.replaceState(null, '', toQuery(this.options()));
+    this.syncUrl();
   }
 
   /** Puts options (from the URL) into the controls. */
   applyOptions(o: RunOptions): void {
-    this.kernel = o.kernel;
-    const k = registry.has(o.kernel) ? registry.get(o.kernel) : null;
-    this.size = o.size ?? k?.defaultSize ?? this.size;
+    if (o.expr !== undefined) {
+      this.kernel = KpApp.EXPR;
+      this.expr = o.expr;
+      try {
+        this.ranges =
+          typeof o.ranges === 'string'
+            ? parseRanges(o.ranges)
+            : ({ ...(o.ranges ?? {}) } as Record<string, [number, number]>);
+      } catch {
+        this.ranges = {};
+      }
+    } else if (o.kernel !== undefined) {
+      this.kernel = o.kernel;
+    }
+    const k = registry.has(this.kernel) ? registry.get(this.kernel) : null;
+    this.size = o.size ?? (this.kernel === KpApp.EXPR ? EXPR_DEFAULT_SIZE : k?.defaultSize) ?? this.size;
     if (o.seed !== undefined) this.seed = o.seed;
     if (o.backends) this.backends = [...o.backends];
     if (o.workers !== undefined) this.workers = o.workers;
@@ -161,8 +189,15 @@ export class KpApp extends LitElement {
   }
 
   options(): RunOptions {
+    const what: RunOptions =
+      this.kernel === KpApp.EXPR
+        ? {
+            expr: this.expr,
+            ...(Object.keys(this.ranges).length ? { ranges: formatRanges(this.ranges) } : {}),
+          }
+        : { kernel: this.kernel };
     return {
-      kernel: this.kernel,
+      ...what,
       size: this.size,
       seed: this.seed,
       backends: this.backends,
@@ -233,17 +268,32 @@ export class KpApp extends LitElement {
 
   private onKernel(e: Event) {
     this.kernel = (e.target as HTMLSelectElement).value;
-    this.size = registry.get(this.kernel).defaultSize;
+    this.size = this.kernel === KpApp.EXPR ? EXPR_DEFAULT_SIZE : registry.get(this.kernel).defaultSize;
+    this.syncUrl();
+  }
+
+  private onExpr(e: CustomEvent<ExprChange>) {
+    this.expr = e.detail.expr;
+    this.ranges = e.detail.ranges;
+    this.exprError = e.detail.error;
+    this.syncUrl();
+  }
+
+  /** The URL follows the controls, so a link reproduces the setup. */
+  private syncUrl() {
+    history.replaceState(null, '', toQuery(this.options()));
   }
 
   private onNumber(field: 'size' | 'seed' | 'workers' | 'reps' | 'warmup', e: Event) {
     const v = (e.target as HTMLInputElement).valueAsNumber;
     if (Number.isFinite(v)) this[field] = v;
+    this.syncUrl();
   }
 
   private onBackend(kind: BackendKind, e: Event) {
     const on = (e.target as HTMLInputElement).checked;
     this.backends = BACKEND_KINDS.filter((b) => (b === kind ? on : this.backends.includes(b)));
+    this.syncUrl();
   }
 
   static override styles = css`
@@ -291,7 +341,9 @@ export class KpApp extends LitElement {
 
   override render() {
     const kernels = registry.list();
+    const isExpr = this.kernel === KpApp.EXPR;
     const k = registry.get(registry.has(this.kernel) ? this.kernel : kernels[0].id);
+    const sizeLabel = isExpr ? 'elements' : k.sizeLabel;
     return html`
       <h1>Kernel Playground</h1>
       <p class="lede">The same kernel on the main thread, a pool of Web Workers and WebGPU — checked against a float64 reference.</p>
@@ -301,12 +353,13 @@ export class KpApp extends LitElement {
         this.onRunClick();
       }}>
         <label>Kernel
-          <select id="kernel" .value=${k.id} @change=${this.onKernel}>
-            ${kernels.map((x) => html`<option value=${x.id} ?selected=${x.id === k.id}>${x.id} — ${x.title}</option>`)}
+          <select id="kernel" @change=${this.onKernel}>
+            ${kernels.map((x) => html`<option value=${x.id} ?selected=${!isExpr && x.id === k.id}>${x.id} — ${x.title}</option>`)}
+            <option value=${KpApp.EXPR} ?selected=${isExpr}>expr — your own expression</option>
           </select>
         </label>
-        <label>Size (${k.sizeLabel})
-          <input id="size" type="number" min=${k.minSize} max=${k.maxSize} step="1" .value=${String(this.size)} @change=${(e: Event) => this.onNumber('size', e)} />
+        <label>Size (${sizeLabel})
+          <input id="size" type="number" min="1" max=${isExpr ? MAX_ELEMENTS : k.maxSize} step="1" .value=${String(this.size)} @change=${(e: Event) => this.onNumber('size', e)} />
         </label>
         <fieldset><legend>Backends</legend>
           ${BACKEND_KINDS.map((b) => html`<label><input type="checkbox" name="backend" value=${b} .checked=${this.backends.includes(b)} @change=${(e: Event) => this.onBackend(b, e)} />${BACKEND_NAMES[b]}</label>`)}
@@ -323,10 +376,14 @@ export class KpApp extends LitElement {
         <label>Seed
           <input id="seed" type="number" min="0" max="4294967295" step="1" .value=${String(this.seed)} @change=${(e: Event) => this.onNumber('seed', e)} />
         </label>
-        <button id="run" type="submit" ?disabled=${this.running}>Run</button>
+        <button id="run" type="submit" ?disabled=${this.running || (isExpr && this.exprError !== null)}>Run</button>
         <button id="cancel" type="button" ?disabled=${!this.running} @click=${() => this.cancel()}>Cancel</button>
       </form>
-      <p class="summary">${k.summary}</p>
+      ${
+        isExpr
+          ? html`<kp-expr-editor .value=${this.expr} .ranges=${this.ranges} @expr-change=${this.onExpr}></kp-expr-editor>`
+          : html`<p class="summary">${k.summary}</p>`
+      }
       <div class="progress" id="progress" role="status" aria-live="polite">${this.running ? this.progress || 'starting…' : ''}</div>
       ${this.error ? html`<div class="error" id="error" role="alert">${this.error}</div>` : nothing}
       ${this.notices.map((n) => html`<div class="notice" role="note">${n}</div>`)}

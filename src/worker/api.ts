@@ -2,8 +2,14 @@
  * What the main side may ask of a pool worker. Messages carry kernel ids, sizes, ranges and buffers,
  * never functions (as Comlink's protocol does); the worker looks kernels up in its own registry.
  */
-export interface SharedChunk {
+/** A kernel by id; expression kernels ('expr') also carry their source, compiled in the worker. */
+export interface KernelRef {
   kernel: string;
+  expr?: string;
+  ranges?: Readonly<Record<string, readonly [number, number]>>;
+}
+
+export interface SharedChunk extends KernelRef {
   size: number;
   /** Full-length views over SharedArrayBuffers: zero-copy, the worker indexes them directly. */
   inputs: Float32Array[];
@@ -12,8 +18,7 @@ export interface SharedChunk {
   end: number;
 }
 
-export interface CopiedChunk {
-  kernel: string;
+export interface CopiedChunk extends KernelRef {
   size: number;
   /** Slices of each input covering only the span this chunk reads (transferred, not shared). */
   inputs: Float32Array[];

@@ -1,5 +1,5 @@
 import { transfer } from 'comlink';
-import { getKernel } from '../kernels/registry';
+import { lookupKernel } from '../kernels/lookup';
 import type { CopiedChunk, SharedChunk, WorkerApi } from './api';
 
 /**
@@ -9,28 +9,22 @@ import type { CopiedChunk, SharedChunk, WorkerApi } from './api';
  */
 export function createWorkerApi(crash: () => Promise<never>): WorkerApi {
   return {
-    runShared({ kernel: id, size, inputs, output, start, end }: SharedChunk): number | Promise<number> {
-      if (id === 'fault-crash') return crash();
-      const kernel = getKernel(id);
+    runShared(c: SharedChunk): number | Promise<number> {
+      if (c.kernel === 'fault-crash') return crash();
+      const kernel = lookupKernel(c.kernel, c.expr, c.ranges);
       if (kernel.kind === 'reduction') {
         const partial = new Float32Array(1);
-        kernel.cpu(inputs, partial, size, start, end);
+        kernel.cpu(c.inputs, partial, c.size, c.start, c.end);
         return partial[0];
       }
-      kernel.cpu(inputs, output, size, start, end);
+      kernel.cpu(c.inputs, c.output, c.size, c.start, c.end);
       return 0;
     },
-    runCopied({
-      kernel: id,
-      size,
-      inputs,
-      items,
-      outputLength,
-    }: CopiedChunk): Float32Array | Promise<Float32Array> {
-      if (id === 'fault-crash') return crash();
-      const kernel = getKernel(id);
-      const out = new Float32Array(kernel.kind === 'reduction' ? 1 : outputLength);
-      kernel.cpu(inputs, out, size, 0, items);
+    runCopied(c: CopiedChunk): Float32Array | Promise<Float32Array> {
+      if (c.kernel === 'fault-crash') return crash();
+      const kernel = lookupKernel(c.kernel, c.expr, c.ranges);
+      const out = new Float32Array(kernel.kind === 'reduction' ? 1 : c.outputLength);
+      kernel.cpu(c.inputs, out, c.size, 0, c.items);
       return transfer(out, [out.buffer]);
     },
     ping: () => 'pong',

@@ -1,0 +1,215 @@
+import { FUNCTIONS, HELPER_DEPS, type ReductionName, WGSL_HELPERS } from './functions';
+import type { Program } from './ir';
+import { powiPlan } from './powi';
+
+/** Elements one invocation of a reduction pass combines before the workgroup tree (as shaders/sum.wgsl). */
+export const REDUCE_ITEMS = 4;
+
+/** A float32 constant as WGSL source (infinities and NaN through bit patterns: WGSL has no literal). */
+function wgslConst(v: number, need: Set<string>): string {
+  const f = Math.fround(v);
+  if (Number.isNaN(f)) {
+    need.add('kp_nan');
+    return 'kp_nan()';
+  }
+  if (!Number.isFinite(f)) {
+    need.add('kp_inf');
+    return f > 0 ? 'kp_inf()' : '(-kp_inf())';
+  }
+  const s = String(Math.abs(f));
+  return f < 0 || Object.is(f, -0) ? `(-${s}f)` : `${s}f`;
+}
+
+function use(name: string, need: Set<string>): void {
+  for (const d of HELPER_DEPS[name] ?? []) use(d, need);
+  need.add(name);
+}
+
+/** `fn value(i: u32) -> f32`, computing one element in SSA `let`s (no deep nesting for the compiler). */
+function valueFn(p: Program, need: Set<string>): string {
+  const L: string[] = ['fn value(i: u32) -> f32 {'];
+  p.ins.forEach((s, k) => {
+    const t = `t${k}`;
+    let e: string;
+    switch (s.op) {
+      case 'const':
+        e = wgslConst(s.value, need);
+        break;
+      case 'var':
+        e = `in${s.index}[i]`;
+        break;
+      case 'neg':
+        e = `-t${s.a}`;
+        break;
+      case 'not':
+        e = `!t${s.a}`;
+        break;
+      case 'tonum':
+        e = `select(0.0, 1.0, t${s.a})`;
+        break;
+      case 'add':
+      case 'sub':
+      case 'mul':
+      case 'div':
+        e = `t${s.a} ${{ add: '+', sub: '-', mul: '*', div: '/' }[s.op]} t${s.b}`;
+        break;
+      case 'mod':
+        use('kp_mod', need);
+        e = `kp_mod(t${s.a}, t${s.b})`;
+        break;
+      case 'pow':
+        use('kp_pow', need);
+        e = `kp_pow(t${s.a}, t${s.b})`;
+        break;
+      case 'and':
+        e = `t${s.a} && t${s.b}`;
+        break;
+      case 'or':
+        e = `t${s.a} || t${s.b}`;
+        break;
+      case 'cmp':
+        e = `t${s.a} ${s.cmp} t${s.b}`;
+        break;
+      case 'where':
+        e = `select(t${s.b}, t${s.a}, t${s.c})`;
+        break;
+      case 'powi': {
+        if (s.n === 0) {
+          e = '1.0';
+          break;
+        }
+        const names = [`t${s.a}`];
+        for (const [x, y] of powiPlan(s.n)) {
+          const name = `${t}_${names.length}`;
+          L.push(`  let ${name} = ${names[x]} * ${names[y]};`);
+          names.push(name);
+        }
+        const last = names[names.length - 1];
+        e = s.n < 0 ? `1.0 / ${last}` : last;
+        break;
+      }
+      case 'call': {
+        const f = FUNCTIONS.get(s.fn)!;
+        for (const h of f.helpers ?? []) use(h, need);
+        e = f.wgsl(...s.args.map((a) => `t${a}`));
+        break;
+      }
+    }
+    L.push(`  let ${t} = ${e};`);
+  });
+  const r = `t${p.result}`;
+  L.push(`  return ${p.types[p.result] === 'bool' ? `select(0.0, 1.0, ${r})` : r};`, '}');
+  return L.join('\n');
+}
+
+const IDENTITY: Record<ReductionName, string> = {
+  sum: '0.0',
+  prod: '1.0',
+  min: 'kp_inf()',
+  max: '-kp_inf()',
+};
+const COMBINE: Record<ReductionName, string> = {
+  sum: 'a + b',
+  prod: 'a * b',
+  min: 'min(a, b)',
+  max: 'max(a, b)',
+};
+
+function reducerParts(op: ReductionName, need: Set<string>): string {
+  if (op === 'min' || op === 'max') need.add('kp_inf');
+  return `fn combine(a: f32, b: f32) -> f32 { return ${COMBINE[op]}; }
+const ITEMS: u32 = ${REDUCE_ITEMS}u;
+var<workgroup> scratch: array<f32, WG>;`;
+}
+
+/** One workgroup folds ITEMS*WG elements into dst[group]: per-invocation, then a tree in workgroup memory. */
+function reduceMain(op: ReductionName, load: string, dst: string): string {
+  return `@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) lid: u32) {
+  let group = wid.y * nwg.x + wid.x;
+  let base = group * WG * ITEMS;
+  if (base >= params.n) {
+    return;
+  }
+  var s = ${IDENTITY[op]};
+  for (var j = 0u; j < ITEMS; j++) {
+    let i = base + j * WG + lid;
+    if (i < params.n) {
+      s = combine(s, ${load});
+    }
+  }
+  scratch[lid] = s;
+  workgroupBarrier();
+  for (var stride = WG / 2u; stride > 0u; stride = stride / 2u) {
+    if (lid < stride) {
+      scratch[lid] = combine(scratch[lid], scratch[lid + stride]);
+    }
+    workgroupBarrier();
+  }
+  if (lid == 0u) {
+    ${dst}[group] = scratch[0];
+  }
+}`;
+}
+
+function helpersText(need: Set<string>): string {
+  const order = Object.keys(WGSL_HELPERS).filter((h) => need.has(h));
+  return order.map((h) => WGSL_HELPERS[h]).join('\n');
+}
+
+/**
+ * WGSL for a program: bindings 0 = params, 1..k = inputs (alphabetical variables), k+1 = output.
+ * Elementwise: one element per invocation. Reductions: the first pass of a tree reduction (see
+ * emitReduceWgsl for the passes after it).
+ */
+export function emitWgsl(p: Program): string {
+  const need = new Set<string>();
+  const value = valueFn(p, need);
+  const k = p.vars.length;
+  const decls = [
+    `// generated from: ${p.source.replace(/[\r\n]+/g, ' ')}`,
+    'override WG: u32 = 256u;',
+    'struct Params { n: u32, inf: f32, nan: f32 }',
+    '@group(0) @binding(0) var<uniform> params: Params;',
+    ...p.vars.map((v, j) => `@group(0) @binding(${j + 1}) var<storage, read> in${j}: array<f32>; // ${v}`),
+    `@group(0) @binding(${k + 1}) var<storage, read_write> out: array<f32>;`,
+  ];
+  let main: string;
+  let extra = '';
+  if (p.reduction) {
+    extra = reducerParts(p.reduction, need);
+    main = reduceMain(p.reduction, 'value(i)', 'out');
+  } else {
+    main = `@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) lid: u32) {
+  let i = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (i < params.n) {
+    out[i] = value(i);
+  }
+}`;
+  }
+  return [decls.join('\n'), helpersText(need), extra, value, main].filter(Boolean).join('\n\n');
+}
+
+/** The passes of a reduction after the first: fold partials src -> dst with the same operation. */
+export function emitReduceWgsl(op: ReductionName): string {
+  const need = new Set<string>();
+  const parts = reducerParts(op, need);
+  return [
+    [
+      `// ${op}-reduction of partials`,
+      'override WG: u32 = 256u;',
+      'struct Params { n: u32, inf: f32, nan: f32 }',
+      '@group(0) @binding(0) var<uniform> params: Params;',
+      '@group(0) @binding(1) var<storage, read> src: array<f32>;',
+      '@group(0) @binding(2) var<storage, read_write> dst: array<f32>;',
+    ].join('\n'),
+    helpersText(need),
+    parts,
+    reduceMain(op, 'src[i]', 'dst'),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}

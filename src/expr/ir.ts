@@ -1,0 +1,167 @@
+import type { CompareOp, Node } from './ast';
+import { E } from './errors';
+import { FUNCTIONS, REDUCTIONS, type ReductionName } from './functions';
+
+export type Ty = 'num' | 'bool';
+
+/** One step of the typed program; operands are indices of earlier steps (SSA). */
+export type Ins =
+  | { op: 'const'; value: number }
+  | { op: 'var'; index: number }
+  | { op: 'neg' | 'not' | 'tonum'; a: number }
+  | { op: 'add' | 'sub' | 'mul' | 'div' | 'mod' | 'pow' | 'and' | 'or'; a: number; b: number }
+  | { op: 'powi'; a: number; n: number }
+  | { op: 'cmp'; cmp: CompareOp; a: number; b: number }
+  | { op: 'where'; c: number; a: number; b: number }
+  | { op: 'call'; fn: string; args: number[] };
+
+export interface Program {
+  source: string;
+  /** Free names, alphabetical: input k is variable vars[k]. */
+  vars: string[];
+  ins: Ins[];
+  types: Ty[];
+  /** Index of the step whose value is written (as a number: booleans become 1 or 0). */
+  result: number;
+  reduction: ReductionName | null;
+}
+
+/** Integer exponents up to this size are computed by repeated multiplication, as NumPy does. */
+export const MAX_INT_EXPONENT = 32;
+/** One input per storage binding: WebGPU's default limit is 8 storage buffers per stage, one is the output. */
+export const MAX_VARIABLES = 7;
+
+const ARITH: Record<string, 'add' | 'sub' | 'mul' | 'div' | 'mod'> = {
+  '+': 'add',
+  '-': 'sub',
+  '*': 'mul',
+  '/': 'div',
+  '%': 'mod',
+};
+
+function collectVars(n: Node, into: Set<string>): void {
+  switch (n.type) {
+    case 'var':
+      if (n.name.startsWith('__')) throw E.reservedName(n.name, n.col);
+      if (FUNCTIONS.has(n.name) || REDUCTIONS.has(n.name) || n.name === 'where')
+        throw E.notCalled(n.name, n.col);
+      into.add(n.name);
+      return;
+    case 'num':
+      return;
+    case 'unary':
+      collectVars(n.arg, into);
+      return;
+    case 'binary':
+      collectVars(n.left, into);
+      collectVars(n.right, into);
+      return;
+    case 'compare':
+    case 'call':
+      for (const a of n.args) collectVars(a, into);
+  }
+}
+
+/** An integer literal exponent (possibly signed), or null. */
+function intExponent(n: Node): number | null {
+  let sign = 1;
+  let m = n;
+  while (m.type === 'unary' && (m.op === '-' || m.op === '+')) {
+    if (m.op === '-') sign = -sign;
+    m = m.arg;
+  }
+  if (m.type !== 'num' || !Number.isInteger(m.value) || Math.abs(m.value) > MAX_INT_EXPONENT) return null;
+  return sign * m.value;
+}
+
+/**
+ * Type-checks a tree and lowers it to a program of SSA steps, sharing identical subexpressions.
+ * Children are checked before their parent, so the first error reported is the innermost one.
+ */
+export function lower(tree: Node, source: string): Program {
+  const names = new Set<string>();
+  collectVars(tree, names);
+  const vars = [...names].sort();
+  if (!vars.length) throw E.noVariables();
+  if (vars.length > MAX_VARIABLES) throw E.tooManyVariables(vars.length, MAX_VARIABLES);
+  const ins: Ins[] = [];
+  const types: Ty[] = [];
+  const memo = new Map<string, number>();
+  const emit = (i: Ins, t: Ty): number => {
+    const key = JSON.stringify(i);
+    const seen = memo.get(key);
+    if (seen !== undefined) return seen;
+    ins.push(i);
+    types.push(t);
+    memo.set(key, ins.length - 1);
+    return ins.length - 1;
+  };
+  const num = (i: number, op: string, col: number) => {
+    if (types[i] !== 'num') throw E.needsNumber(op, col);
+    return i;
+  };
+  const bool = (i: number, op: string, col: number) => {
+    if (types[i] !== 'bool') throw E.needsBool(op, col);
+    return i;
+  };
+
+  const walk = (n: Node, top: boolean): number => {
+    switch (n.type) {
+      case 'num':
+        return emit({ op: 'const', value: n.value }, 'num');
+      case 'var':
+        return emit({ op: 'var', index: vars.indexOf(n.name) }, 'num');
+      case 'unary': {
+        const a = walk(n.arg, false);
+        if (n.op === '~') return emit({ op: 'not', a: bool(a, '~', n.col) }, 'bool');
+        num(a, n.op, n.col);
+        return n.op === '-' ? emit({ op: 'neg', a }, 'num') : a;
+      }
+      case 'binary': {
+        if (n.op === '**') {
+          const a = num(walk(n.left, false), '**', n.col);
+          const k = intExponent(n.right);
+          if (k !== null) return emit({ op: 'powi', a, n: k }, 'num');
+          const b = num(walk(n.right, false), '**', n.col);
+          return emit({ op: 'pow', a, b }, 'num');
+        }
+        const a = walk(n.left, false);
+        const b = walk(n.right, false);
+        if (n.op === '&' || n.op === '|') {
+          bool(a, n.op, n.col);
+          bool(b, n.op, n.col);
+          return emit({ op: n.op === '&' ? 'and' : 'or', a, b }, 'bool');
+        }
+        return emit({ op: ARITH[n.op], a: num(a, n.op, n.col), b: num(b, n.op, n.col) }, 'num');
+      }
+      case 'compare': {
+        const args = n.args.map((x) => walk(x, false));
+        for (const a of args) num(a, n.ops[0], n.col);
+        if (n.ops.length > 1) throw E.chain(n.col);
+        return emit({ op: 'cmp', cmp: n.ops[0], a: args[0], b: args[1] }, 'bool');
+      }
+      case 'call': {
+        if (REDUCTIONS.has(n.fn)) {
+          if (!top) throw E.nestedReduction(n.fn, n.col);
+          if (n.args.length !== 1) throw E.arity(n.fn, 1, n.args.length, n.col);
+          const a = walk(n.args[0], false);
+          return types[a] === 'bool' ? emit({ op: 'tonum', a }, 'num') : a;
+        }
+        if (n.fn === 'where') {
+          if (n.args.length !== 3) throw E.arity('where', 3, n.args.length, n.col);
+          const [c, a, b] = n.args.map((x) => walk(x, false));
+          if (types[c] !== 'bool') throw E.whereCond(n.args[0].col);
+          return emit({ op: 'where', c, a: num(a, 'where', n.col), b: num(b, 'where', n.col) }, 'num');
+        }
+        const f = FUNCTIONS.get(n.fn);
+        if (!f) throw E.unknownFunction(n.fn, n.col);
+        if (n.args.length !== f.arity) throw E.arity(n.fn, f.arity, n.args.length, n.col);
+        const args = n.args.map((x) => num(walk(x, false), n.fn, n.col));
+        return emit({ op: 'call', fn: n.fn, args }, 'num');
+      }
+    }
+  };
+  const reduction = tree.type === 'call' && REDUCTIONS.has(tree.fn) ? (tree.fn as ReductionName) : null;
+  const result = walk(tree, true);
+  return { source, vars, ins, types, result, reduction };
+}

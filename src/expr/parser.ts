@@ -1,0 +1,150 @@
+import type { BinaryOp, CompareOp, Node, UnaryOp } from './ast';
+import { E } from './errors';
+import { lex, type Steps, type Token } from './lexer';
+
+export const MAX_LENGTH = 10_000;
+export const MAX_DEPTH = 200;
+
+/**
+ * Recursive descent with Python's precedence, lowest first:
+ *   comparison  <  |  <  &  <  + -  <  * / %  <  unary - + ~  <  **
+ * `**` is right-associative and its exponent may carry a sign (a**-2); -a**2 is -(a**2).
+ */
+class Parser {
+  private i = 0;
+  private depth = 0;
+
+  constructor(
+    private readonly toks: Token[],
+    private readonly stats?: Steps,
+  ) {}
+
+  private peek(): Token {
+    return this.toks[this.i];
+  }
+
+  private next(): Token {
+    if (this.stats) this.stats.steps++;
+    return this.toks[this.i++];
+  }
+
+  private isOp(...ops: string[]): boolean {
+    const t = this.peek();
+    return t.kind === 'op' && ops.includes(t.text);
+  }
+
+  private enter(col: number): void {
+    if (++this.depth > MAX_DEPTH) throw E.tooDeep(col, MAX_DEPTH);
+  }
+
+  parseAll(): Node {
+    if (this.peek().kind === 'end') throw E.empty();
+    const n = this.comparison();
+    const t = this.peek();
+    if (t.kind === ')') throw E.unmatched(t.col);
+    if (t.kind !== 'end') throw E.token(t.text, t.col);
+    return n;
+  }
+
+  private comparison(): Node {
+    const first = this.bitor();
+    if (!this.isOp('<', '<=', '>', '>=', '==', '!=')) return first;
+    const ops: CompareOp[] = [];
+    const args = [first];
+    let col = 0;
+    while (this.isOp('<', '<=', '>', '>=', '==', '!=')) {
+      const t = this.next();
+      if (!col) col = t.col;
+      ops.push(t.text as CompareOp);
+      args.push(this.bitor());
+    }
+    return { type: 'compare', ops, args, col };
+  }
+
+  private binaryLevel(ops: string[], sub: () => Node): Node {
+    let left = sub();
+    while (this.isOp(...ops)) {
+      const t = this.next();
+      left = { type: 'binary', op: t.text as BinaryOp, left, right: sub(), col: t.col };
+    }
+    return left;
+  }
+
+  private bitor = (): Node => this.binaryLevel(['|'], this.bitand);
+  private bitand = (): Node => this.binaryLevel(['&'], this.sum);
+  private sum = (): Node => this.binaryLevel(['+', '-'], this.term);
+  private term = (): Node => this.binaryLevel(['*', '/', '%'], this.factor);
+
+  private factor = (): Node => {
+    if (this.isOp('-', '+', '~')) {
+      const t = this.next();
+      this.enter(t.col);
+      const arg = this.factor();
+      this.depth--;
+      return { type: 'unary', op: t.text as UnaryOp, arg, col: t.col };
+    }
+    return this.power();
+  };
+
+  private power(): Node {
+    const base = this.primary();
+    if (!this.isOp('**')) return base;
+    const t = this.next();
+    this.enter(t.col);
+    const exp = this.factor();
+    this.depth--;
+    return { type: 'binary', op: '**', left: base, right: exp, col: t.col };
+  }
+
+  private primary(): Node {
+    const t = this.next();
+    switch (t.kind) {
+      case 'num':
+        return { type: 'num', value: Number(t.text), text: t.text, col: t.col };
+      case 'name': {
+        if (this.peek().kind !== '(') return { type: 'var', name: t.text, col: t.col };
+        const open = this.next();
+        this.enter(open.col);
+        const args: Node[] = [];
+        if (this.peek().kind !== ')') {
+          args.push(this.comparison());
+          while (this.peek().kind === ',') {
+            this.next();
+            args.push(this.comparison());
+          }
+        }
+        if (this.peek().kind !== ')') this.unexpected(open.col);
+        this.next();
+        this.depth--;
+        return { type: 'call', fn: t.text, args, col: t.col };
+      }
+      case '(': {
+        this.enter(t.col);
+        const inner = this.comparison();
+        if (this.peek().kind !== ')') this.unexpected(t.col);
+        this.next();
+        this.depth--;
+        return inner;
+      }
+      case 'end':
+        throw E.end(t.col);
+      case ')':
+        throw E.unmatched(t.col);
+      default:
+        throw E.token(t.text, t.col);
+    }
+  }
+
+  /** After an operand where ')' was expected: the input ended, or something else stands there. */
+  private unexpected(openCol: number): never {
+    const t = this.peek();
+    if (t.kind === 'end') throw E.unclosed(openCol);
+    throw E.token(t.text, t.col);
+  }
+}
+
+/** Parses an expression into a tree, or throws ExprError with the column of the first problem. */
+export function parse(src: string, stats?: Steps): Node {
+  if (src.length > MAX_LENGTH) throw E.tooLong(src.length, MAX_LENGTH);
+  return new Parser(lex(src, stats), stats).parseAll();
+}
