@@ -96,11 +96,8 @@ export function emitJs(p: Program): string {
   const loads = p.vars.map((_, k) => `const in${k} = inputs[${k}];`).join(' ');
   const resultIsBool = p.types[p.result] === 'bool';
   const value = resultIsBool ? `(t${p.result} ? 1 : 0)` : `t${p.result}`;
-  const head = [
-    `"use strict";`,
-    `// generated from: ${p.source.replace(/[\r\n]+/g, ' ')}`,
-    'const f = Math.fround;',
-  ];
+  // No user text goes into code that is evaluated, not even into a comment.
+  const head = [`"use strict";`, 'const f = Math.fround;'];
   if (!p.reduction) {
     return [
       ...head,

@@ -168,7 +168,7 @@ export function emitWgsl(p: Program): string {
   const value = valueFn(p, need);
   const k = p.vars.length;
   const decls = [
-    `// generated from: ${p.source.replace(/[\r\n]+/g, ' ')}`,
+    `// generated from: ${p.source.replace(/[^A-Za-z0-9_ +\-*/%<>=!&|~().,]/g, ' ')}`,
     'override WG: u32 = 256u;',
     'struct Params { n: u32, inf: f32, nan: f32 }',
     '@group(0) @binding(0) var<uniform> params: Params;',

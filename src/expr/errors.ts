@@ -28,6 +28,8 @@ export const E = {
   token: (t: string, col: number) => new ExprError(`unexpected '${t}'`, col),
   unclosed: (col: number) => new ExprError("missing ')' for the '(' opened", col),
   unmatched: (col: number) => new ExprError("unmatched ')'", col),
+  missingOperand: (t: string, col: number) =>
+    new ExprError(`unexpected '${t}'`, col, 'an operand is missing before it'),
   unknownFunction: (name: string, col: number) => new ExprError(`unknown function '${name}'`, col),
   arity: (name: string, want: number, got: number, col: number) =>
     new ExprError(`'${name}' takes ${want} argument${want === 1 ? '' : 's'}, got ${got}`, col),

@@ -13,6 +13,8 @@ export const MAX_DEPTH = 200;
 class Parser {
   private i = 0;
   private depth = 0;
+  /** Open '(' of groups and calls, to tell an unmatched ')' from a missing operand. */
+  private parens = 0;
 
   constructor(
     private readonly toks: Token[],
@@ -105,6 +107,7 @@ class Parser {
         if (this.peek().kind !== '(') return { type: 'var', name: t.text, col: t.col };
         const open = this.next();
         this.enter(open.col);
+        this.parens++;
         const args: Node[] = [];
         if (this.peek().kind !== ')') {
           args.push(this.comparison());
@@ -116,20 +119,25 @@ class Parser {
         if (this.peek().kind !== ')') this.unexpected(open.col);
         this.next();
         this.depth--;
+        this.parens--;
         return { type: 'call', fn: t.text, args, col: t.col };
       }
       case '(': {
         this.enter(t.col);
+        this.parens++;
         const inner = this.comparison();
         if (this.peek().kind !== ')') this.unexpected(t.col);
         this.next();
         this.depth--;
+        this.parens--;
         return inner;
       }
       case 'end':
         throw E.end(t.col);
       case ')':
-        throw E.unmatched(t.col);
+        throw this.parens > 0 ? E.missingOperand(')', t.col) : E.unmatched(t.col);
+      case ',':
+        throw E.missingOperand(',', t.col);
       default:
         throw E.token(t.text, t.col);
     }

@@ -1,0 +1,63 @@
+import { expect, test } from '@playwright/test';
+
+test('an expression from the URL runs on every backend and verifies; + is encoded as %2B', async ({
+  page,
+}) => {
+  await page.goto('/?expr=sqrt(a*a%2Bb*b)%20%2F%20(1%20%2B%20exp(-a))&size=10007&reps=2&autorun=1');
+  const recs = (await page.evaluate(() => window.playground.results)) ?? [];
+  expect(recs.map((r) => r.backend)).toEqual(['main', 'workers', 'webgpu']);
+  for (const r of recs) {
+    expect(r).toMatchObject({ kernel: 'expr', expr: 'sqrt(a*a+b*b) / (1 + exp(-a))', ok: true });
+  }
+  await expect(page.locator('#kernel')).toHaveValue('expr');
+  await expect(page.locator('#expr')).toHaveValue('sqrt(a*a+b*b) / (1 + exp(-a))');
+  await expect(page).toHaveURL(/expr=sqrt\(a\*a%2Bb\*b\)%20%2F%20\(1%20%2B%20exp\(-a\)\)/);
+});
+
+test('the editor shows errors as you type, with a caret under the column, and blocks Run', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.locator('#kernel').selectOption('expr');
+  const input = page.locator('#expr');
+  await input.fill('a +* b');
+  await expect(page.locator('#expr-error')).toHaveText("unexpected '*' at column 4");
+  await expect(page.locator('pre.caret')).toHaveText('   ^');
+  await expect(page.locator('#run')).toBeDisabled();
+  await input.fill('a > 0 & b < 0');
+  await expect(page.locator('#expr-error')).toContainText("'&' needs booleans at column 7");
+  await input.fill('where(a > b, a*b, a - b)');
+  await expect(page.locator('#expr-error')).toHaveText('');
+  await expect(page.locator('#run')).toBeEnabled();
+  await expect(page).toHaveURL(/expr=where\(a%20%3E%20b%2C%20a\*b%2C%20a%20-%20b\)/);
+});
+
+test('variables get ranges, the generated code is shown side by side, and a run verifies', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.locator('#kernel').selectOption('expr');
+  await page.locator('#expr').fill('log(x) + y');
+  await page.getByLabel('x low').fill('1');
+  await page.getByLabel('x low').dispatchEvent('change');
+  await page.getByLabel('x high').fill('50');
+  await page.getByLabel('x high').dispatchEvent('change');
+  await expect(page).toHaveURL(/ranges=x%3A1%3A50/);
+  await page.getByRole('button', { name: 'Show generated code' }).click();
+  await expect(page.locator('#code-js')).toContainText('f(Math.log(t0))');
+  await expect(page.locator('#code-wgsl')).toContainText('let t1 = log(t0);');
+  await page.locator('#size').fill('5001');
+  await page.locator('#size').dispatchEvent('change');
+  await page.locator('#reps').fill('1');
+  await page.locator('#reps').dispatchEvent('change');
+  const done = page.evaluate(
+    () =>
+      new Promise<{ ok: boolean; backend: string }[]>((r) =>
+        window.addEventListener('playground-results', (e) => r((e as CustomEvent).detail), { once: true }),
+      ),
+  );
+  await page.locator('#run').click();
+  const recs = await done;
+  expect(recs).toHaveLength(3);
+  for (const r of recs) expect(r.ok, JSON.stringify(r)).toBe(true);
+});

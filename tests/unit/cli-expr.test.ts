@@ -1,0 +1,168 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, ['scripts/run-node.mjs', 'src/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'kp-eval-'));
+const f32 = (name: string, values: number[]) => {
+  const file = join(dir, name);
+  writeFileSync(file, new Uint8Array(Float32Array.from(values).buffer));
+  return file;
+};
+const read = (file: string) => [...new Float32Array(new Uint8Array(readFileSync(file)).buffer)];
+
+describe('cli run --expr', () => {
+  it('records kernel "expr" with the expression, verified on every backend', () => {
+    const r = cli(['run', '--expr', 'where(a > b, a*b, a - b)', '--size', '10007', '--reps', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const recs = JSON.parse(r.stdout);
+    expect(recs.map((x: { backend: string }) => x.backend)).toEqual(['main', 'workers', 'webgpu']);
+    for (const x of recs)
+      expect(x).toMatchObject({ kernel: 'expr', expr: 'where(a > b, a*b, a - b)', size: 10007, ok: true });
+  });
+
+  it('takes input ranges', () => {
+    const r = cli([
+      'run',
+      '--expr',
+      'log(a)',
+      '--ranges',
+      'a:1:100',
+      '--size',
+      '1000',
+      '--backends',
+      'main',
+      '--reps',
+      '1',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)[0].ok).toBe(true);
+  });
+
+  it.each([
+    [['run', '--expr', 'a +* b'], "error: unexpected '*' at column 4"],
+    [['run', '--expr', 'foo(a)'], "error: unknown function 'foo' at column 1"],
+    [
+      ['run', '--expr', 'a', '--ranges', 'a:2:1'],
+      "error: bad range 'a:2:1': write NAME:LOW:HIGH with LOW <= HIGH, e.g. a:0:10",
+    ],
+    [
+      ['run', '--expr', 'a', '--ranges', 'b:0:1'],
+      "error: a range is given for 'b', which the expression does not use",
+    ],
+    [['run', '--expr', 'a', '--kernel', 'sq2'], 'error: run takes --kernel ID or --expr EXPR, not both'],
+  ])('exits 2 on %j', (args, message) => {
+    const r = cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')[0]).toBe(message);
+  });
+});
+
+describe('cli eval', () => {
+  const a = f32('a.f32', [1, 2, 3, -4, 0.5]);
+  const b = f32('b.f32', [1, 1, 1, 1, 1]);
+  it.each(['main', 'workers', 'webgpu'])('evaluates raw float32 files on %s', (backend) => {
+    const out = join(dir, `out-${backend}.f32`);
+    const r = cli([
+      'eval',
+      '--expr',
+      'a**2 + b**2',
+      '--var',
+      `a=${a}`,
+      '--var',
+      `b=${b}`,
+      '--backend',
+      backend,
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(read(out)).toEqual([2, 5, 10, 17, 1.25]);
+  });
+  it('writes one value for a reduction', () => {
+    const out = join(dir, 'sum.f32');
+    const r = cli([
+      'eval',
+      '--expr',
+      'sum(a*b)',
+      '--var',
+      `a=${a}`,
+      '--var',
+      `b=${b}`,
+      '--backend',
+      'webgpu',
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(read(out)).toEqual([2.5]);
+  });
+  it('prints the generated code with --print', () => {
+    const js = cli(['eval', '--expr', 'a*2 + b', '--print', 'js']);
+    expect(js.code).toBe(0);
+    expect(js.stdout).toContain('return function kernel(inputs, out, size, start, end)');
+    const wgsl = cli(['eval', '--expr', 'a*2 + b', '--print', 'wgsl']);
+    expect(wgsl.stdout).toContain('@compute @workgroup_size(WG)');
+    expect(wgsl.stdout).toContain('var<storage, read> in1: array<f32>; // b');
+  });
+  it.each([
+    [
+      ['eval', '--expr', 'a + b', '--var', 'a=A', '--backend', 'main', '--out', 'o'],
+      "error: no --var for 'b': the expression uses a, b",
+    ],
+    [
+      ['eval', '--expr', 'a', '--var', 'a=/nonexistent/x.f32', '--backend', 'main', '--out', 'o'],
+      'error: cannot read --var a=/nonexistent/x.f32: ENOENT',
+    ],
+    [['eval', '--expr', 'a', '--print', 'c'], "error: --print takes js or wgsl, got 'c'"],
+    [['eval', '--expr', 'a'], 'error: eval needs --backend main|workers|webgpu'],
+  ])('exits 2 on %j', (args, message) => {
+    const r = cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(message);
+  });
+  it('refuses inputs of different lengths and files that are not float32', () => {
+    const short = f32('short.f32', [1, 2]);
+    const odd = join(dir, 'odd.bin');
+    writeFileSync(odd, new Uint8Array([1, 2, 3]));
+    const r1 = cli([
+      'eval',
+      '--expr',
+      'a + b',
+      '--var',
+      `a=${a}`,
+      '--var',
+      `b=${short}`,
+      '--backend',
+      'main',
+      '--out',
+      join(dir, 'x'),
+    ]);
+    expect(r1.stderr).toContain('error: inputs differ in length: a has 5 values, b has 2');
+    const r2 = cli([
+      'eval',
+      '--expr',
+      'a',
+      '--var',
+      `a=${odd}`,
+      '--backend',
+      'main',
+      '--out',
+      join(dir, 'x'),
+    ]);
+    expect(r2.stderr).toContain('has 3 bytes: not a whole number of float32 values');
+    expect([r1.code, r2.code]).toEqual([2, 2]);
+  });
+});

@@ -1,0 +1,68 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCpu } from '../../src/backends/main-thread';
+import { WorkerPool } from '../../src/backends/pool';
+import { WorkerPoolBackend } from '../../src/backends/worker-pool';
+import { verify } from '../../src/bench/verify';
+import { compileExpression, parseRanges } from '../../src/expr/kernel';
+import { nodeWorkerFactory } from '../../src/runtime/node';
+import { EXPR_CASES, EXPR_SIZES } from '../shared/expr-cases';
+
+const pool = new WorkerPool(nodeWorkerFactory, 3);
+afterAll(() => pool.dispose());
+
+describe.each(EXPR_CASES)('%s (ranges %s) on the CPU', (expr, ranges) => {
+  const { kernel } = compileExpression(expr, parseRanges(ranges ?? ''));
+  it.each(EXPR_SIZES)(
+    'size %i: main thread and 3 workers (shared and copied) verify, and agree bit for bit',
+    async (size) => {
+      const inputs = kernel.makeInputs(size, 11);
+      const ref = kernel.reference(inputs, size);
+      const main = runCpu(kernel, size, inputs);
+      const v = verify(main, ref, kernel.tolerance(size));
+      expect(v.firstBad).toBeUndefined();
+      for (const shared of [true, false]) {
+        const b = new WorkerPoolBackend(pool, { shared });
+        const prep = await b.prepare(kernel, size, inputs);
+        const out = Float32Array.from((await b.run(prep)).output);
+        expect(verify(out, ref, kernel.tolerance(size)).firstBad).toBeUndefined();
+        // Elementwise: the same function on the same floats. Reductions: another pairwise tree, so only close.
+        if (kernel.kind === 'elementwise') expect(out).toEqual(main);
+      }
+    },
+  );
+});
+
+describe('float32 semantics in JavaScript', () => {
+  it('rounds every intermediate to float32 (as the GPU does), not to float64', () => {
+    const { kernel } = compileExpression('(a + 1e-8) - a');
+    const inputs = [Float32Array.of(1)];
+    // In float64 the answer would be 1e-8; in float32, 1 + 1e-8 rounds to 1.
+    expect(runCpu(kernel, 1, inputs)[0]).toBe(0);
+  });
+  it('follows NumPy: % has the sign of the divisor, integer powers multiply, a negative base needs an integer exponent', () => {
+    const run = (expr: string, ...vals: number[][]) => {
+      const { kernel } = compileExpression(expr);
+      return [
+        ...runCpu(
+          kernel,
+          vals[0].length,
+          vals.map((v) => Float32Array.from(v)),
+        ),
+      ];
+    };
+    expect(run('a % b', [-7, 7, -7, 6], [3, -3, -3, 3])).toEqual([2, -2, -1, 0]);
+    expect(run('a ** 3', [-2, 0.5])).toEqual([-8, 0.125]);
+    expect(run('a ** b', [-8, -8, 0, 0], [1 / 3, 2, -1, 0])).toEqual([
+      Number.NaN,
+      64,
+      Number.POSITIVE_INFINITY,
+      1,
+    ]);
+    expect(run('a / b', [1, -1, 0], [0, 0, 0])).toEqual([
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.NaN,
+    ]);
+    expect(run('(a > 0) & (b > 0)', [1, 1, -1], [1, -1, 1])).toEqual([1, 0, 0]);
+  });
+});

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { show } from '../../src/expr/ast';
+import { ExprError } from '../../src/expr/errors';
+import { compileExpression } from '../../src/expr/kernel';
+import { parse } from '../../src/expr/parser';
+
+const ast = (s: string) => show(parse(s));
+
+function errorOf(src: string): string {
+  try {
+    compileExpression(src);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ExprError);
+    return (e as Error).message;
+  }
+  throw new Error(`'${src}' compiled`);
+}
+
+describe('parser: exact trees', () => {
+  it.each([
+    ['a**2 + b**2', '(+ (** a 2) (** b 2))'],
+    ['-a**2', '(neg (** a 2))'],
+    ['a**-2', '(** a (neg 2))'],
+    ['a**b**c', '(** a (** b c))'],
+    ['a - b - c', '(- (- a b) c)'],
+    ['a / b * c % d', '(% (* (/ a b) c) d)'],
+    ['-a * b', '(* (neg a) b)'],
+    ['+a', '(pos a)'],
+    ['~(a > b)', '(~ (> a b))'],
+    ['(a > 0) & (b < 0) | (c == 1)', '(| (& (> a 0) (< b 0)) (== c 1))'],
+    ['a > 0 & b < 0', '(> < a (& 0 b) 0)'],
+    ['a < b < c', '(< < a b c)'],
+    ['where(a > b, a*b, a - b)', '(where (> a b) (* a b) (- a b))'],
+    ['arctan2(a, 1.5e-3)', '(arctan2 a 1.5e-3)'],
+    ['sum(a*b)', '(sum (* a b))'],
+    ['2.5E2 + .5 + 7.', '(+ (+ 2.5E2 .5) 7.)'],
+    ['  a\t+\nb ', '(+ a b)'],
+  ])('%s', (src, tree) => {
+    expect(ast(src)).toBe(tree);
+  });
+});
+
+describe('errors: exact messages with 1-based columns', () => {
+  it.each([
+    ['foo(a)', "unknown function 'foo' at column 1"],
+    ['a +* b', "unexpected '*' at column 4"],
+    ['a +', 'unexpected end of expression at column 4: an operand is missing'],
+    ['', 'the expression is empty at column 1'],
+    ['(a + b', "missing ')' for the '(' opened at column 1"],
+    ['a + b)', "unmatched ')' at column 6"],
+    ['sin(a, b)', "'sin' takes 1 argument, got 2 at column 1"],
+    ['arctan2(a)', "'arctan2' takes 2 arguments, got 1 at column 1"],
+    ['where(a, b, c)', "where's first argument must be a condition (a comparison) at column 7"],
+    ['a < b < c', 'comparisons do not chain at column 3: write (a < b) & (b < c) instead of a < b < c'],
+    [
+      'a > 0 & b < 0',
+      "'&' needs booleans at column 7: & | ~ bind tighter than comparisons, as in Python: put comparisons in parentheses, e.g. (a > 0) & (b < 0)",
+    ],
+    [
+      '~a',
+      "'~' needs booleans at column 1: & | ~ bind tighter than comparisons, as in Python: put comparisons in parentheses, e.g. (a > 0) & (b < 0)",
+    ],
+    [
+      '(a > b) + 1',
+      "'+' needs numbers, got a boolean at column 9: use where(cond, x, y) to turn a condition into a number",
+    ],
+    [
+      'a + sum(b)',
+      "'sum' reduces to one value and is allowed only around the whole expression at column 5: as in numexpr: sum(a*b)",
+    ],
+    ['sin + a', "'sin' is a function at column 1: call it as sin(...)"],
+    ['2 * 3', 'the expression uses no variable at column 1: name at least one input, e.g. a*2'],
+    ['1.5.2 + a', "malformed number '1.5.' at column 1"],
+    ['2a', "malformed number '2a' at column 1"],
+    ['a + b + c + d + e + f + g + h', 'too many variables (8); at most 7 are allowed at column 1'],
+    // attempts to reach JavaScript
+    ['constructor(a)', "unknown function 'constructor' at column 1"],
+    ['__proto__ + a', "the name '__proto__' is reserved at column 1: names may not start with '__'"],
+    ['a; b', "unexpected character ';' at column 2"],
+    ['a.b', "unexpected character '.' at column 2"],
+    ["a + 'x'", "unexpected character ''' at column 5: expressions have no strings"],
+    ['a + "x"', "unexpected character '\"' at column 5: expressions have no strings"],
+    ['a[0]', "unexpected character '[' at column 2"],
+    ['a => b', "unexpected character '=' at column 3"],
+    ['this.a', "unexpected character '.' at column 5"],
+    ['f(a,)', "unexpected ')' at column 5: an operand is missing before it"],
+    ['a + (b * )', "unexpected ')' at column 10: an operand is missing before it"],
+    ['a = 1', "unexpected character '=' at column 3"],
+    ['`a`', "unexpected character '`' at column 1"],
+  ])('%j', (src, message) => {
+    expect(errorOf(src)).toBe(message);
+  });
+
+  it('keeps the column for the UI caret', () => {
+    expect(() => parse('a + (b * )')).toThrow(ExprError);
+    try {
+      parse('a + (b * )');
+    } catch (e) {
+      expect((e as ExprError).column).toBe(10);
+      expect((e as ExprError).problem).toBe("unexpected ')'");
+    }
+  });
+
+  it('refuses very long and very deep expressions with a message, not a stack overflow', () => {
+    expect(errorOf(`a${'+a'.repeat(6000)}`)).toBe(
+      'the expression is too long (12001 characters; at most 10000) at column 1',
+    );
+    expect(errorOf(`${'('.repeat(300)}a${')'.repeat(300)}`)).toBe(
+      'the expression nests too deeply (more than 200 levels) at column 201',
+    );
+    expect(errorOf(`${'-'.repeat(300)}a`)).toBe(
+      'the expression nests too deeply (more than 200 levels) at column 201',
+    );
+  });
+});
+
+describe('variables', () => {
+  it('are the free names in alphabetical order, bound to inputs in that order', () => {
+    const c = compileExpression('z*2 + a - m');
+    expect(c.program.vars).toEqual(['a', 'm', 'z']);
+    expect(c.kernel.inputNames).toEqual(['a', 'm', 'z']);
+  });
+  it('may be named like JavaScript properties without reaching them', () => {
+    const c = compileExpression('constructor + toString * hasOwnProperty');
+    expect(c.program.vars).toEqual(['constructor', 'hasOwnProperty', 'toString']);
+    expect(c.js).not.toContain('constructor');
+    // WGSL names them only in comments
+    expect(c.wgsl.replace(/\/\/.*$/gm, '')).not.toContain('constructor');
+  });
+  it('share identical subexpressions', () => {
+    const c = compileExpression('sin(a)*sin(a) + sin(a)');
+    expect(c.program.ins.filter((s) => s.op === 'call')).toHaveLength(1);
+  });
+});
