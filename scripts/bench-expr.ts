@@ -1,0 +1,115 @@
+/**
+ * numexpr's territory: the same expressions at 2^24 float32 elements on the main thread, the worker
+ * pool and WebGPU (each expression in its own CLI process), and — when /usr/bin/python3 has NumPy and
+ * numexpr (Debian: python3-numexpr) — through NumPy and numexpr on the same machine in the same run.
+ *   npm run bench:expr [-- --size N --reps R]
+ * Table on stdout (Markdown), progress on stderr. Times are warm medians of time to result.
+ */
+import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import type { RunRecord } from '../src/bench/record';
+
+const { values } = parseArgs({
+  options: { size: { type: 'string', default: String(2 ** 24) }, reps: { type: 'string', default: '5' } },
+});
+const size = Number(values.size);
+const reps = Number(values.reps);
+const EXPRS = [
+  'a**2 + b**2',
+  '2*a + 3*b',
+  'sin(a)**2 + cos(b)**2',
+  'where(a > b, a*b, a - b)',
+  'sqrt(a*a + b*b) / (1 + exp(-a))',
+];
+
+// NumPy spelling of the same expressions (numexpr takes the text as it is).
+const NUMPY: Record<string, string> = {
+  'a**2 + b**2': 'a**2 + b**2',
+  '2*a + 3*b': '2*a + 3*b',
+  'sin(a)**2 + cos(b)**2': 'np.sin(a)**2 + np.cos(b)**2',
+  'where(a > b, a*b, a - b)': 'np.where(a > b, a*b, a - b)',
+  'sqrt(a*a + b*b) / (1 + exp(-a))': 'np.sqrt(a*a + b*b) / (1 + np.exp(-a))',
+};
+
+const PY = `
+import json, sys, time
+import numpy as np, numexpr as ne
+n, reps, cases = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
+rng = np.random.default_rng(1)
+a = rng.uniform(-1, 1, n).astype(np.float32); b = rng.uniform(-1, 1, n).astype(np.float32)
+def med(f):
+    f()
+    ts = []
+    for _ in range(reps):
+        t = time.perf_counter(); f(); ts.append((time.perf_counter() - t) * 1000)
+    return sorted(ts)[len(ts) // 2]
+out = {"numpy": np.__version__, "numexpr": ne.__version__, "threads": ne.get_num_threads(), "rows": {}}
+for text, np_text in cases:
+    out["rows"][text] = {"numpy": med(lambda: eval(np_text)), "numexpr": med(lambda: ne.evaluate(text))}
+print(json.dumps(out))
+`;
+
+function python(): {
+  numpy: string;
+  numexpr: string;
+  threads: number;
+  rows: Record<string, { numpy: number; numexpr: number }>;
+} | null {
+  const r = spawnSync(
+    '/usr/bin/python3',
+    ['-c', PY, String(size), String(reps), JSON.stringify(EXPRS.map((e) => [e, NUMPY[e]]))],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (r.status !== 0) {
+    process.stderr.write(
+      `NumPy/numexpr not measured: ${r.error?.message ?? r.stderr.trim().split('\n').pop()}\n`,
+    );
+    return null;
+  }
+  return JSON.parse(r.stdout);
+}
+
+const rows: { expr: string; recs: RunRecord[] }[] = [];
+for (const expr of EXPRS) {
+  process.stderr.write(`${expr}…\n`);
+  const r = spawnSync(
+    process.execPath,
+    [
+      'scripts/run-node.mjs',
+      'src/cli/main.ts',
+      'run',
+      '--expr',
+      expr,
+      '--size',
+      String(size),
+      '--reps',
+      String(reps),
+      '--warmup',
+      '1',
+      '--json',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  rows.push({ expr, recs: JSON.parse(r.stdout) as RunRecord[] });
+}
+process.stderr.write('NumPy and numexpr…\n');
+const py = python();
+const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(1));
+const env = rows[0]?.recs[0]?.env;
+console.log(
+  `${size} float32 elements, ${reps} reps (median ms, time to result); ${env?.runtime}, ${env?.cores} cores${py ? `; NumPy ${py.numpy}, numexpr ${py.numexpr} (${py.threads} threads)` : ''}\n`,
+);
+const gpuLabel = rows[0]?.recs.find((r) => r.backend === 'webgpu')?.device ?? 'WebGPU';
+console.log(
+  `| expression | main thread | ${rows[0]?.recs.find((r) => r.backend === 'workers')?.device ?? 'workers'} | ${gpuLabel} (kernel) | NumPy | numexpr | verified |`,
+);
+console.log('|---|---|---|---|---|---|---|');
+for (const { expr, recs } of rows) {
+  const by = (b: string) => recs.find((r) => r.backend === b);
+  const g = by('webgpu');
+  console.log(
+    `| \`${expr}\` | ${ms(by('main')?.medianMs)} | ${ms(by('workers')?.medianMs)} | ${ms(g?.medianMs)} (${ms(g?.kernelMedianMs)}) | ${ms(py?.rows[expr]?.numpy)} | ${ms(py?.rows[expr]?.numexpr)} | ${recs.every((r) => r.ok) ? 'yes' : 'NO'} |`,
+  );
+}
