@@ -133,7 +133,15 @@ export class Engine {
     const kernel = lookupKernel(o.kernel, o.expr, o.ranges);
     const { backends, notes } = await this.backendsFor(o, options.backends !== undefined, strict);
     const records = await runBenchmark(
-      { kernel, size: o.size, seed: o.seed, reps: o.reps, warmup: o.warmup, expr: o.expr },
+      {
+        kernel,
+        size: o.size,
+        seed: o.seed,
+        reps: o.reps,
+        warmup: o.warmup,
+        expr: o.expr,
+        minSampleMs: 200 * this.runtime.timerResolutionMs(),
+      },
       backends,
       this.runtime.env(),
       hooks,

@@ -10,6 +10,10 @@ import { parseUrl } from './url';
 export interface PlaygroundApi {
   run(options: RunOptions): Promise<RunRecord[]>;
   results: Promise<RunRecord[]> | null;
+  /** The pool at 1 … cores (+1) workers, with the main thread as the baseline (records of every point). */
+  scaling(options: RunOptions): Promise<RunRecord[]>;
+  /** The chosen backends from tiny to large sizes (records of every point). */
+  sweep(options: RunOptions): Promise<RunRecord[]>;
   /** For tests: fault injection and counters. Not part of the URL contract. */
   debug: {
     loseDevice(adapterId?: string): boolean;
@@ -33,6 +37,8 @@ engine.onDeviceLost = (m) => app.showError(m);
 const api: PlaygroundApi = {
   run: (options) => app.run(options),
   results: null,
+  scaling: (options) => app.scaling(options),
+  sweep: (options) => app.sweep(options),
   debug: {
     loseDevice: (id) => engine.loseDeviceForTest(id),
     deviceInfo: (id) => engine.deviceInfoForTest(id),

@@ -351,10 +351,19 @@ export class WebGpuBackend implements Backend {
   }
 
   /** Awaits a GPU promise, or fails at once when the device is lost meanwhile. */
-  private guard<T>(p: Promise<T>): Promise<T> {
+  private async guard<T>(p: Promise<T>): Promise<T> {
     const lost = this.lost;
-    if (lost?.message) return Promise.reject(new Error(lost.message));
-    return lost ? Promise.race([p, lost.promise]) : p;
+    if (lost?.message) throw new Error(lost.message);
+    try {
+      return await (lost ? Promise.race([p, lost.promise]) : p);
+    } catch (e) {
+      // An operation failing because its device went away may say so first in its own words ("Buffer
+      // was unmapped before mapping was resolved"): give the loss a moment to report, and prefer it.
+      if (lost && !lost.message)
+        await Promise.race([lost.promise.catch(() => {}), new Promise((r) => setTimeout(r, 100))]);
+      if (lost?.message) throw new Error(lost.message);
+      throw e;
+    }
   }
 
   async run(prep: Prepared, signal?: AbortSignal): Promise<RunOutput> {

@@ -11,5 +11,6 @@ export function baselineMs(records: readonly RunRecord[], r: RunRecord): number 
 export function speedup(records: readonly RunRecord[], r: RunRecord): string {
   const base = baselineMs(records, r);
   if (!base || !r.ok || !r.medianMs) return '—';
-  return `${(base / r.medianMs).toFixed(base / r.medianMs >= 10 ? 0 : 2)}×`;
+  const x = base / r.medianMs;
+  return `${x >= 10 ? x.toFixed(0) : x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}×`;
 }

@@ -25,6 +25,8 @@ export interface RunRecord {
   p10Ms: number | null;
   p90Ms: number | null;
   samplesMs: number[];
+  /** Runs per sample when one run was too short for the timer (samples are then means of `batch` runs). */
+  batch?: number;
   kernelMedianMs?: number;
   phasesMs?: { upload?: number; dispatch?: number; readback?: number };
   gbps?: number;

@@ -18,7 +18,14 @@ export interface RunPlan {
   warmup: number;
   /** Set for expression kernels: the expression's text. */
   expr?: string;
+  /**
+   * A sample shorter than this is too short for the timer: repetitions are then batched (k runs per
+   * sample, timed together, k chosen from the warm-up) and the record says `batch: k`.
+   */
+  minSampleMs?: number;
 }
+
+export const MAX_BATCH = 1000;
 
 export type Progress =
   | { phase: 'inputs' | 'reference'; kernel: string }
@@ -144,22 +151,45 @@ async function measure(
   const cold = await backend.run(prep, signal);
   const coldMs = performance.now() - t0;
   check(cold.output);
+  let lastMs: number | undefined;
   for (let i = 0; i < plan.warmup; i++) {
     onProgress?.({ phase: 'warmup', backend: backend.label, index: i + 1, of: plan.warmup });
     await yieldToUi?.();
-    check((await backend.run(prep, signal)).output);
+    const w = await backend.run(prep, signal);
+    lastMs = w.wallMs;
+    check(w.output);
   }
   const samples: number[] = [];
   const kernelSamples: number[] = [];
   const phases = { upload: [] as number[], dispatch: [] as number[], readback: [] as number[] };
+  // Batch when one run is too short for the timer: count the runs that fill minSampleMs (these are
+  // more warm-up), then time k runs per sample as one span.
+  let batch = 1;
+  if (plan.minSampleMs && (lastMs ?? cold.wallMs) < plan.minSampleMs) {
+    const t = performance.now();
+    let k = 0;
+    while (k < MAX_BATCH && performance.now() - t < plan.minSampleMs) {
+      await backend.run(prep, signal);
+      k++;
+    }
+    batch = Math.max(1, k);
+  }
   for (let i = 0; i < plan.reps; i++) {
     onProgress?.({ phase: 'rep', backend: backend.label, index: i + 1, of: plan.reps });
     await yieldToUi?.();
-    const r = await backend.run(prep, signal);
+    const t = performance.now();
+    let gpu = 0;
+    let r = await backend.run(prep, signal);
+    gpu += r.gpuMs ?? 0;
+    for (let b = 1; b < batch; b++) {
+      r = await backend.run(prep, signal);
+      gpu += r.gpuMs ?? 0;
+    }
+    const span = performance.now() - t;
     check(r.output);
-    samples.push(r.wallMs);
-    if (r.gpuMs !== undefined) kernelSamples.push(r.gpuMs);
-    if (r.phasesMs) {
+    samples.push(batch > 1 ? span / batch : r.wallMs);
+    if (r.gpuMs !== undefined) kernelSamples.push(gpu / batch);
+    if (r.phasesMs && batch === 1) {
       for (const k of ['upload', 'dispatch', 'readback'] as const) {
         const v = r.phasesMs[k];
         if (v !== undefined) phases[k].push(v);
@@ -177,6 +207,7 @@ async function measure(
     p10Ms: s.p10,
     p90Ms: s.p90,
     samplesMs: samples,
+    ...(batch > 1 ? { batch } : {}),
   };
   if (kernelSamples.length === samples.length && samples.length)
     out.kernelMedianMs = summarize(kernelSamples).median;

@@ -37,6 +37,8 @@ export const browserRuntime: Runtime = {
     if (!('gpu' in navigator) || !navigator.gpu) return [];
     return probeAdapters(navigator.gpu);
   },
+  // Chromium: 5 µs when cross-origin isolated, 100 µs otherwise (coarsened against timing attacks).
+  timerResolutionMs: () => (globalThis.crossOriginIsolated ? 0.005 : 0.1),
   gpuUnavailableReason() {
     if (!globalThis.isSecureContext)
       return 'WebGPU needs a secure context: open the page over https or on localhost';

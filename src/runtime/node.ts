@@ -54,5 +54,6 @@ export const nodeRuntime: Runtime = {
       return [];
     }
   },
+  timerResolutionMs: () => 0.001,
   gpuUnavailableReason: () => null,
 };

@@ -11,6 +11,8 @@ export interface Runtime {
   sharedMemory: boolean;
   /** The distinct WebGPU adapters here, in probe order; empty when WebGPU is missing. */
   probeAdapters(): Promise<ProbedAdapter[]>;
+  /** The clock's resolution here: samples shorter than 200x this are batched. */
+  timerResolutionMs(): number;
   /** Why WebGPU is unavailable, when it is. */
   gpuUnavailableReason(): string | null;
 }

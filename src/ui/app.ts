@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { BACKEND_KINDS, type BackendKind } from '../backends/types';
+import { type ExperimentHooks, runScaling, runSweep, sweepSizes } from '../bench/experiments';
 import { InputError, type RunOptions } from '../bench/options';
 import type { RunRecord } from '../bench/record';
 import type { Progress } from '../bench/runner';
@@ -12,7 +13,9 @@ import { toQuery } from '../url';
 import type { ExprChange } from './expr-editor';
 import './adapter-picker';
 import './expr-editor';
-import './results-table';
+import './heartbeat';
+import type { View } from './results-panel';
+import './results-panel';
 
 const ADAPTERS_KEY = 'kernel-playground.adapters';
 
@@ -73,6 +76,8 @@ export class KpApp extends LitElement {
     expr: { state: true },
     ranges: { state: true },
     exprError: { state: true },
+    view: { state: true },
+    backgrounded: { state: true },
   };
   /** The kernel select's value for "your own expression". */
   static readonly EXPR = 'expr';
@@ -98,6 +103,9 @@ export class KpApp extends LitElement {
   declare expr: string;
   declare ranges: Record<string, [number, number]>;
   declare exprError: string | null;
+  declare view: View;
+  /** The tab went to the background during the run (browsers throttle it: timings suffer). */
+  declare backgrounded: boolean;
 
   constructor() {
     super();
@@ -120,6 +128,8 @@ export class KpApp extends LitElement {
     this.expr = 'a**2 + b**2';
     this.ranges = {};
     this.exprError = null;
+    this.view = 'run';
+    this.backgrounded = false;
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -216,32 +226,66 @@ export class KpApp extends LitElement {
    * Runs with the given options (default: the controls'). A new run cancels the one in flight; the
    * older run's results never overwrite the newer one's. Rejects with the run's error.
    */
-  async run(options: RunOptions = this.options()): Promise<RunRecord[]> {
+  run(options: RunOptions = this.options()): Promise<RunRecord[]> {
+    return this.execute('run', options, async (o, hooks) => {
+      const { records, notes } = await this.engine.run(o, hooks);
+      this.notices = notes;
+      return records;
+    });
+  }
+
+  /** The pool at 1 … cores (+1) workers against the main thread. */
+  scaling(options: RunOptions = this.options()): Promise<RunRecord[]> {
+    const cores = navigator.hardwareConcurrency || 1;
+    return this.execute('scaling', options, (o, hooks) => runScaling(this.engine, o, cores, hooks));
+  }
+
+  /** Every chosen backend from tiny to large sizes. */
+  sweep(options: RunOptions = this.options()): Promise<RunRecord[]> {
+    return this.execute('sweep', options, (o, hooks) => runSweep(this.engine, o, sweepSizes(o), hooks));
+  }
+
+  private async execute(
+    view: View,
+    options: RunOptions,
+    body: (o: RunOptions, hooks: ExperimentHooks) => Promise<RunRecord[]>,
+  ): Promise<RunRecord[]> {
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
     const serial = ++this.runSerial;
     const mine = () => serial === this.runSerial;
     this.applyOptions(options);
-    history.replaceState(null, '', toQuery(this.options()));
+    this.syncUrl();
+    this.view = view;
     this.running = true;
     this.error = '';
     this.notices = [];
     this.records = [];
+    this.backgrounded = document.visibilityState === 'hidden';
+    let step = '';
+    const onHidden = () => {
+      if (document.visibilityState === 'hidden' && mine()) this.backgrounded = true;
+    };
+    document.addEventListener('visibilitychange', onHidden);
     try {
-      const { records, notes } = await this.engine.run(options, {
+      const records = await body(options, {
         signal: controller.signal,
         onProgress: (p) => {
-          if (mine()) this.progress = progressText(p);
+          if (mine()) this.progress = `${step}${progressText(p)}`;
         },
         onRecord: (r) => {
           if (mine()) this.records = [...this.records, r];
+        },
+        onStep: (recs, k, of) => {
+          if (!mine()) return;
+          this.records = recs;
+          step = `${view === 'sweep' ? 'Size sweep' : 'Worker scaling'} step ${Math.min(k + 1, of)} of ${of} — `;
         },
         yieldToUi: () => new Promise((r) => setTimeout(r, 0)),
       });
       if (mine()) {
         this.records = records;
-        this.notices = notes;
         window.dispatchEvent(new CustomEvent('playground-results', { detail: records }));
       }
       return records;
@@ -250,6 +294,7 @@ export class KpApp extends LitElement {
       if (mine()) this.error = e instanceof InputError ? msg : `The run failed: ${msg}`;
       throw e;
     } finally {
+      document.removeEventListener('visibilitychange', onHidden);
       if (mine()) {
         this.running = false;
         this.progress = '';
@@ -264,6 +309,14 @@ export class KpApp extends LitElement {
 
   private onRunClick() {
     this.run().catch(() => {}); // the error is shown on the page
+  }
+
+  private onScalingClick() {
+    this.scaling().catch(() => {});
+  }
+
+  private onSweepClick() {
+    this.sweep().catch(() => {});
   }
 
   private onKernel(e: Event) {
@@ -310,6 +363,7 @@ export class KpApp extends LitElement {
     .error { color: #cf222e; border: 1px solid #cf222e; padding: 0.5rem 0.75rem; border-radius: 6px; margin-bottom: 0.75rem; white-space: pre-wrap; }
     .notice { border: 1px solid #9a6700; padding: 0.5rem 0.75rem; border-radius: 6px; margin-bottom: 0.75rem; }
     .progress { min-height: 1.4em; font-size: 0.9rem; }
+    .progress-row { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; margin-bottom: 0.5rem; }
   `;
 
   private chosenStatus(all: ProbedAdapter[]): string {
@@ -377,6 +431,10 @@ export class KpApp extends LitElement {
           <input id="seed" type="number" min="0" max="4294967295" step="1" .value=${String(this.seed)} @change=${(e: Event) => this.onNumber('seed', e)} />
         </label>
         <button id="run" type="submit" ?disabled=${this.running || (isExpr && this.exprError !== null)}>Run</button>
+        <button id="scaling" type="button" ?disabled=${this.running || (isExpr && this.exprError !== null)} @click=${this.onScalingClick}
+          title="The pool at 1, 2, … workers against the main thread">Worker scaling</button>
+        <button id="sweep" type="button" ?disabled=${this.running || (isExpr && this.exprError !== null)} @click=${this.onSweepClick}
+          title="Every chosen backend from tiny to large sizes">Size sweep</button>
         <button id="cancel" type="button" ?disabled=${!this.running} @click=${() => this.cancel()}>Cancel</button>
       </form>
       ${
@@ -384,7 +442,10 @@ export class KpApp extends LitElement {
           ? html`<kp-expr-editor .value=${this.expr} .ranges=${this.ranges} @expr-change=${this.onExpr}></kp-expr-editor>`
           : html`<p class="summary">${k.summary}</p>`
       }
-      <div class="progress" id="progress" role="status" aria-live="polite">${this.running ? this.progress || 'starting…' : ''}</div>
+      <div class="progress-row">
+        <kp-heartbeat ?running=${this.running}></kp-heartbeat>
+        <div class="progress" id="progress" role="status" aria-live="polite">${this.running ? this.progress || 'starting…' : ''}</div>
+      </div>
       ${this.error ? html`<div class="error" id="error" role="alert">${this.error}</div>` : nothing}
       ${this.notices.map((n) => html`<div class="notice" role="note">${n}</div>`)}
       ${
@@ -394,7 +455,12 @@ export class KpApp extends LitElement {
           : nothing
       }
       ${this.adapterNotice ? html`<div class="notice" id="adapter-notice" role="note">${this.adapterNotice}</div>` : nothing}
-      <kp-results id="results" .records=${this.records} ?compute=${k.kind === 'rows'}></kp-results>
+      ${
+        this.backgrounded
+          ? html`<div class="notice" id="background-warning" role="note">The tab was in the background during this run: browsers throttle background tabs, so these timings may be too slow. Keep the tab visible while it runs.</div>`
+          : nothing
+      }
+      <kp-results-panel .records=${this.records} .view=${this.view} ?compute=${!isExpr && k.kind === 'rows'}></kp-results-panel>
     `;
   }
 }

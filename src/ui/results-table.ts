@@ -48,13 +48,17 @@ export class KpResults extends LitElement {
         already on the GPU (browsers quantize them to 100 µs). Max error: against a float64 reference.
       </caption>
       <thead><tr>
-        <th scope="col">device</th><th scope="col">cold ms</th><th scope="col">median ms</th>
+        <th scope="col">device</th>${this.manySizes() ? html`<th scope="col">size</th>` : ''}<th scope="col">cold ms</th><th scope="col">median ms</th>
         <th scope="col">p10–p90 ms</th><th scope="col">kernel ms</th>
         <th scope="col">${this.compute ? 'GFLOP/s' : 'GB/s'}</th><th scope="col">vs main</th>
         <th scope="col">max abs err</th><th scope="col">verified</th>
       </tr></thead>
       <tbody>${this.records.map((r) => this.row(r))}</tbody>
     </table>`;
+  }
+
+  private manySizes(): boolean {
+    return new Set(this.records.map((r) => r.size)).size > 1;
   }
 
   private row(r: RunRecord) {
@@ -64,8 +68,14 @@ export class KpResults extends LitElement {
         r.transfer === 'shared' ? 'SharedArrayBuffer: zero-copy' : 'no shared memory: inputs copied each run',
       );
     if (r.fallback) notes.push('software adapter — says nothing about GPU speed');
+    if (r.phasesMs) {
+      const p = r.phasesMs;
+      notes.push(`upload ${ms(p.upload)} · dispatch ${ms(p.dispatch)} · readback ${ms(p.readback)} ms`);
+    }
+    if (r.batch) notes.push(`batched: ${r.batch} runs per sample (one run is too short for the timer)`);
     return html`<tr data-backend=${r.backend} data-ok=${String(r.ok)}>
       <th scope="row">${r.device}${notes.map((n) => html`<span class="note">${n}</span>`)}</th>
+      ${this.manySizes() ? html`<td>${r.size}</td>` : ''}
       <td>${ms(r.coldMs)}</td>
       <td>${ms(r.medianMs)}</td>
       <td>${r.p10Ms === null ? '—' : `${ms(r.p10Ms)}–${ms(r.p90Ms)}`}</td>

@@ -1,0 +1,102 @@
+import type { BackendKind } from '../backends/types';
+import type { Engine } from '../engine';
+import { lookupKernel } from '../kernels/lookup';
+import { type RunOptions, resolveOptions } from './options';
+import type { RunRecord } from './record';
+import type { RunHooks } from './runner';
+
+/**
+ * The two experiments beyond a single run: the pool's scaling with its size (the post's
+ * 287 s -> 187 s -> 127 s), and time against size for every chosen backend (where the GPU overtakes
+ * the CPU once upload and readback are paid). Both are sequences of ordinary runs, so every point is
+ * an ordinary, verified record.
+ */
+export interface ExperimentHooks extends RunHooks {
+  /** After each step: the records so far (for live charts). */
+  onStep?: (records: RunRecord[], step: number, of: number) => void;
+}
+
+/** Worker counts 1, 2, … up to `cores`, and one beyond (to show oversubscription). */
+export function scalingCounts(cores: number): number[] {
+  const n = Math.max(1, Math.min(63, cores));
+  return [...Array.from({ length: n }, (_, i) => i + 1), n + 1];
+}
+
+export async function runScaling(
+  engine: Engine,
+  base: RunOptions,
+  cores: number,
+  hooks: ExperimentHooks = {},
+): Promise<RunRecord[]> {
+  const counts = scalingCounts(cores);
+  const all: RunRecord[] = [];
+  const steps = counts.length + 1;
+  hooks.onStep?.([], 0, steps);
+  const { records: main } = await engine.run({ ...base, backends: ['main'] }, hooks);
+  all.push(...main);
+  hooks.onStep?.([...all], 1, steps);
+  for (const [i, workers] of counts.entries()) {
+    const { records } = await engine.run({ ...base, backends: ['workers'], workers }, hooks);
+    all.push(...records);
+    hooks.onStep?.([...all], i + 2, steps);
+  }
+  return all;
+}
+
+/** Sizes from tiny to large, ×4 apart (×2 for matmul's n), within the kernel's and a memory limit. */
+export function sweepSizes(base: RunOptions, maxElements = 1 << 22): number[] {
+  const o = resolveOptions(base);
+  const k = lookupKernel(o.kernel, o.expr, o.ranges);
+  if (k.kind === 'rows') {
+    const out: number[] = [];
+    for (let n = 16; n <= Math.min(k.maxSize, Math.floor(Math.sqrt(maxElements))); n *= 2) out.push(n);
+    return out;
+  }
+  const out: number[] = [];
+  for (let n = 256; n <= Math.min(k.maxSize, maxElements); n *= 4) out.push(n);
+  return out;
+}
+
+export async function runSweep(
+  engine: Engine,
+  base: RunOptions,
+  sizes: number[],
+  hooks: ExperimentHooks = {},
+): Promise<RunRecord[]> {
+  const all: RunRecord[] = [];
+  hooks.onStep?.([], 0, sizes.length);
+  for (const [i, size] of sizes.entries()) {
+    const { records } = await engine.run({ ...base, size }, hooks);
+    all.push(...records);
+    hooks.onStep?.([...all], i + 1, sizes.length);
+  }
+  return all;
+}
+
+/** Series key for a record: its device (one series per backend and adapter). */
+export function seriesKey(r: RunRecord): string {
+  return r.device;
+}
+
+/**
+ * The smallest size from which a backend's median stays below the main thread's, or null: where the
+ * GPU (or the pool) overtakes the CPU once its fixed costs are paid.
+ */
+export function crossover(records: readonly RunRecord[], device: string): number | null {
+  const sizes = [...new Set(records.map((r) => r.size))].sort((a, b) => a - b);
+  let from: number | null = null;
+  for (const size of sizes) {
+    const main = records.find((r) => r.size === size && r.backend === 'main' && r.ok);
+    const other = records.find((r) => r.size === size && r.device === device && r.ok);
+    if (!main?.medianMs || !other?.medianMs) continue;
+    if (other.medianMs < main.medianMs) from ??= size;
+    else from = null;
+  }
+  return from;
+}
+
+export function parallelEfficiency(mainMs: number, workersMs: number, workers: number): number {
+  return mainMs / workersMs / workers;
+}
+
+export type { BackendKind };
