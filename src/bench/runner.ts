@@ -37,6 +37,8 @@ export interface RunHooks {
   onProgress?: (p: Progress) => void;
   /** Called with each finished record, before the next backend starts. */
   onRecord?: (r: RunRecord) => void;
+  /** Called after every repetition with the record so far (statistics over the samples taken). */
+  onPartial?: (r: RunRecord) => void;
   /** Lets a page repaint (progress, the spinner) before blocking work; outside the timed spans. */
   yieldToUi?: () => Promise<void>;
 }
@@ -91,9 +93,31 @@ export async function runBenchmark(
     };
     let prep: Prepared | null = null;
     try {
-      const r = await measure(kernel, size, inputs, ref, backend, plan, hooks, (p) => {
-        prep = p;
-      });
+      const partial = (samples: number[], coldMs: number) => {
+        const s = summarize(samples);
+        hooks.onPartial?.({
+          ...base,
+          ok: true,
+          coldMs,
+          medianMs: s.median,
+          p10Ms: s.p10,
+          p90Ms: s.p90,
+          samplesMs: [...samples],
+        });
+      };
+      const r = await measure(
+        kernel,
+        size,
+        inputs,
+        ref,
+        backend,
+        plan,
+        hooks,
+        (p) => {
+          prep = p;
+        },
+        partial,
+      );
       Object.assign(base, r);
       if (base.ok && base.medianMs) {
         base.gbps = work.bytes / (base.medianMs * 1e6);
@@ -125,6 +149,7 @@ async function measure(
   plan: RunPlan,
   { signal, onProgress, yieldToUi }: RunHooks,
   keep: (p: Prepared) => void,
+  partial: (samples: number[], coldMs: number) => void,
 ): Promise<Partial<RunRecord>> {
   const tol = kernel.tolerance(size);
   let maxAbs = 0;
@@ -188,6 +213,7 @@ async function measure(
     const span = performance.now() - t;
     check(r.output);
     samples.push(batch > 1 ? span / batch : r.wallMs);
+    partial(samples, coldMs);
     if (r.gpuMs !== undefined) kernelSamples.push(gpu / batch);
     if (r.phasesMs && batch === 1) {
       for (const k of ['upload', 'dispatch', 'readback'] as const) {

@@ -28,6 +28,11 @@ function storedAdapters(): string[] {
   }
 }
 
+/** The same configuration (a partial record and its final one). */
+function sameRow(a: RunRecord, b: RunRecord): boolean {
+  return a.device === b.device && a.size === b.size && a.workers === b.workers && a.kernel === b.kernel;
+}
+
 const BACKEND_NAMES: Record<BackendKind, string> = {
   main: 'Main thread',
   workers: 'Worker pool',
@@ -274,8 +279,12 @@ export class KpApp extends LitElement {
         onProgress: (p) => {
           if (mine()) this.progress = `${step}${progressText(p)}`;
         },
+        // A backend's row appears after its first repetition and is replaced as more finish.
+        onPartial: (r) => {
+          if (mine()) this.records = [...this.records.filter((x) => !sameRow(x, r)), r];
+        },
         onRecord: (r) => {
-          if (mine()) this.records = [...this.records, r];
+          if (mine()) this.records = [...this.records.filter((x) => !sameRow(x, r)), r];
         },
         onStep: (recs, k, of) => {
           if (!mine()) return;
