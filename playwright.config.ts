@@ -1,20 +1,13 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './src/cli/chromium';
 
 /**
  * Browser tests on the system Chromium (never a Playwright browser download). Flags from
  * ../shared/notes/browser.md: --enable-unsafe-webgpu makes requestAdapter() return SwiftShader.
  */
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-webgpu',
-];
+export const CHROMIUM = CHROMIUM_PATH;
+export { CHROMIUM_ARGS };
+
 const PORT = 4173;
 
 export default defineConfig({
@@ -45,7 +38,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx vite build --logLevel warn && npx vite preview --port ${PORT} --strictPort`,
+    command: `npm run -s build && npx vite preview --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,

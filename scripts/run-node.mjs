@@ -26,7 +26,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['webgpu'],
+  external: ['webgpu', '@playwright/test', 'playwright', 'playwright-core'],
   sourcemap: 'inline',
   logLevel: 'warning',
   banner: {
@@ -34,5 +34,6 @@ await build({
   },
 });
 process.env.KP_NODE_WORKER = join(outdir, 'node-worker.mjs');
+process.env.KP_ROOT = root;
 process.argv = [process.argv[0], join(outdir, `${name}.mjs`), ...args];
 await import(pathToFileURL(join(outdir, `${name}.mjs`)).href);

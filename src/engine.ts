@@ -149,6 +149,33 @@ export class Engine {
     return { records, notes, options: o };
   }
 
+  /** Live resources, for tests and leak checks: workers, pending calls, GPU devices and buffers. */
+  counters(): {
+    workersStarted: number;
+    workersLive: number;
+    pendingCalls: number;
+    gpuBackends: number;
+    gpuBuffers: number;
+    pipelines: number;
+  } {
+    const p = this.pool?.counters();
+    let gpuBuffers = 0;
+    let pipelines = 0;
+    for (const b of this.gpuBackends.values()) {
+      const c = b.counters();
+      gpuBuffers += c.liveBuffers;
+      pipelines += c.pipelines;
+    }
+    return {
+      workersStarted: p?.started ?? 0,
+      workersLive: p?.live ?? 0,
+      pendingCalls: p?.pending ?? 0,
+      gpuBackends: this.gpuBackends.size,
+      gpuBuffers,
+      pipelines,
+    };
+  }
+
   /** Test hook: device limits of an adapter's backend, made if needed. */
   async deviceInfoForTest(adapterId: string) {
     const p = (await this.adapters()).find((a) => a.desc.id === adapterId);

@@ -29,7 +29,7 @@ declare global {
   }
 }
 
-const engine = new Engine(browserRuntime);
+const engine = new Engine(browserRuntime());
 const app = document.querySelector('kp-app') as KpApp;
 app.engine = engine;
 engine.onDeviceLost = (m) => app.showError(m);

@@ -6,13 +6,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { InputError, parseBackends, type RunOptions } from '../bench/options';
+import { InputError, parseBackends, type RunOptions, resolveOptions } from '../bench/options';
 import { verify } from '../bench/verify';
 import { Engine, EnvironmentError } from '../engine';
 import { compileExpression } from '../expr/kernel';
 import { registry } from '../kernels/registry';
 import { nodeRuntime } from '../runtime/node';
 import { formatTable } from './format';
+import { runHeadless } from './headless';
 
 const USAGE = `usage: npm run -s cli -- COMMAND [options]
 
@@ -23,6 +24,8 @@ commands:
       --out FILE          (raw little-endian float32 files in and out)
   eval --expr EXPR --print js|wgsl
   adapters [--json]
+  headless [run options] [--chromium PATH] [--json]
+      the same run inside the system Chromium (CHROMIUM_PATH also works), through the page's URL
 
 kernels: ${registry.ids().join(', ')}
 exit status: 0 verified, 1 a run failed or did not verify, 2 bad usage or input, 3 missing environment`;
@@ -31,29 +34,31 @@ class UsageError extends Error {}
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-async function cmdRun(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      kernel: { type: 'string' },
-      expr: { type: 'string' },
-      ranges: { type: 'string' },
-      size: { type: 'string' },
-      seed: { type: 'string' },
-      backends: { type: 'string' },
-      workers: { type: 'string' },
-      adapter: { type: 'string' },
-      reps: { type: 'string' },
-      warmup: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
+const RUN_OPTIONS = {
+  kernel: { type: 'string' },
+  expr: { type: 'string' },
+  ranges: { type: 'string' },
+  size: { type: 'string' },
+  seed: { type: 'string' },
+  backends: { type: 'string' },
+  workers: { type: 'string' },
+  adapter: { type: 'string' },
+  reps: { type: 'string' },
+  warmup: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  chromium: { type: 'string' },
+} as const;
+
+/** The options `run` and `headless` share, checked; `headless` also takes --chromium. */
+function parseRunArgs(cmd: string, argv: string[]): { opts: RunOptions; json: boolean; chromium?: string } {
+  const { values } = parseArgs({ args: argv, strict: true, options: RUN_OPTIONS });
+  if (cmd !== 'headless' && values.chromium !== undefined)
+    throw new InputError("Unknown option '--chromium'");
   if (values.expr !== undefined && values.kernel !== undefined) {
-    throw new UsageError('run takes --kernel ID or --expr EXPR, not both');
+    throw new UsageError(`${cmd} takes --kernel ID or --expr EXPR, not both`);
   }
   if (!values.kernel && values.expr === undefined)
-    throw new UsageError('run needs --kernel ID or --expr EXPR');
+    throw new UsageError(`${cmd} needs --kernel ID or --expr EXPR`);
   const num = (v: string | undefined) =>
     v === undefined ? undefined : Number(v.trim() === '' ? Number.NaN : v);
   const opts: RunOptions = {
@@ -72,6 +77,12 @@ async function cmdRun(argv: string[]): Promise<number> {
       throw new InputError(`${k} must be an integer, got '${values[k]}'`);
     }
   }
+  resolveOptions(opts); // every value checked before anything runs
+  return { opts, json: values.json, chromium: values.chromium };
+}
+
+async function cmdRun(argv: string[]): Promise<number> {
+  const { opts, json } = parseRunArgs('run', argv);
   const engine = new Engine(nodeRuntime);
   try {
     const { records, notes } = await engine.run(
@@ -85,11 +96,18 @@ async function cmdRun(argv: string[]): Promise<number> {
       { adapters: true },
     );
     for (const n of notes) log(`note: ${n}`);
-    process.stdout.write(values.json ? `${JSON.stringify(records, null, 2)}\n` : `${formatTable(records)}\n`);
+    process.stdout.write(json ? `${JSON.stringify(records, null, 2)}\n` : `${formatTable(records)}\n`);
     return records.every((r) => r.ok) ? 0 : 1;
   } finally {
     engine.dispose();
   }
+}
+
+async function cmdHeadless(argv: string[]): Promise<number> {
+  const { opts, json, chromium } = parseRunArgs('headless', argv);
+  const records = await runHeadless(opts, { chromium, log });
+  process.stdout.write(json ? `${JSON.stringify(records, null, 2)}\n` : `${formatTable(records)}\n`);
+  return records.every((r) => r.ok) ? 0 : 1;
 }
 
 /** Reads a raw little-endian float32 file. */
@@ -215,6 +233,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'run') return await cmdRun(rest);
     if (cmd === 'adapters') return await cmdAdapters(rest);
     if (cmd === 'eval') return await cmdEval(rest);
+    if (cmd === 'headless') return await cmdHeadless(rest);
     if (cmd === 'help' || cmd === '--help' || cmd === '-h') {
       process.stdout.write(`${USAGE}\n`);
       return 0;

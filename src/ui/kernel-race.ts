@@ -1,0 +1,192 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { speedup } from '../bench/compare';
+import { InputError, parseBackends, type RunOptions } from '../bench/options';
+import type { RunRecord } from '../bench/record';
+import type { Engine } from '../engine';
+
+/** One engine (one worker pool, one GPU device per adapter) for every widget on the page. */
+export type EngineSource = () => Engine;
+
+function strictInt(name: string, v: string | null): number | undefined {
+  if (v === null) return undefined;
+  const n = v.trim() === '' ? Number.NaN : Number(v);
+  if (!Number.isFinite(n)) throw new InputError(`${name} must be an integer, got '${v}'`);
+  return n;
+}
+
+const ms = (v: number | null) =>
+  v === null ? '—' : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(2);
+
+/**
+ * `<kernel-race>`: a compact race of one kernel or expression across backends, for blog posts.
+ *
+ * @attr kernel - a built-in kernel id (sq2, saxpy, sum, matmul), or
+ * @attr expr - an expression (numexpr syntax); one of the two
+ * @attr size - elements (n for matmul); @attr seed; @attr reps; @attr workers; @attr adapter
+ * @attr backends - comma-separated: main,workers,webgpu (default: all that are available)
+ * @attr autorun - run once connected
+ * @fires race-complete - detail: the result records (bubbles, composed)
+ * @fires race-error - detail: { message } (bubbles, composed)
+ * @csspart container - the widget's box; @csspart run - the Run button; @csspart bar - each bar
+ * @csspart verdict - the one-line verdict; @csspart error - the error message
+ * @cssprop --kr-accent, --kr-bg, --kr-fg, --kr-border, --kr-font, --kr-radius, --kr-bad
+ */
+export class KernelRace extends LitElement {
+  static source: EngineSource | null = null;
+
+  static override properties = {
+    records: { state: true },
+    running: { state: true },
+    error: { state: true },
+    progress: { state: true },
+  };
+  declare records: RunRecord[];
+  declare running: boolean;
+  declare error: string;
+  declare progress: string;
+  private controller: AbortController | null = null;
+
+  constructor() {
+    super();
+    this.records = [];
+    this.running = false;
+    this.error = '';
+    this.progress = '';
+  }
+
+  static override styles = css`
+    :host { all: initial; display: block; }
+    /* Font and colour are set inside, not only on :host: page CSS aimed at the element would win there. */
+    .box { font: 14px/1.4 var(--kr-font, system-ui, sans-serif); color: var(--kr-fg, #1f2328); text-align: left;
+      display: block; box-sizing: border-box; max-width: 40rem; padding: 0.75rem 1rem; margin: 1rem 0;
+      background: var(--kr-bg, #f6f8fa); border: 1px solid var(--kr-border, #d0d7de); border-radius: var(--kr-radius, 8px); }
+    .head { display: flex; gap: 0.75rem; align-items: center; flex-wrap: wrap; }
+    code { font: 13px ui-monospace, monospace; }
+    button { font: inherit; padding: 0.25rem 0.9rem; border-radius: var(--kr-radius, 8px); border: 1px solid var(--kr-accent, #1f6feb);
+      background: var(--kr-accent, #1f6feb); color: #fff; cursor: pointer; }
+    button[disabled] { opacity: 0.6; cursor: default; }
+    .rows { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr max-content; gap: 0.3rem 0.6rem; margin-top: 0.6rem; align-items: center; }
+    .track { background: color-mix(in srgb, var(--kr-fg, #1f2328) 10%, transparent); border-radius: 3px; height: 0.9rem; }
+    .bar { height: 100%; border-radius: 3px; background: var(--kr-accent, #1f6feb); min-width: 2px; }
+    .bar.bad { background: var(--kr-bad, #cf222e); }
+    .ok { color: #1a7f37; } .bad { color: var(--kr-bad, #cf222e); }
+    .note, .progress { font-size: 12px; opacity: 0.85; }
+    .verdict { margin-top: 0.5rem; font-weight: 600; }
+    .error { color: var(--kr-bad, #cf222e); margin-top: 0.5rem; }
+  `;
+
+  /** The race's options from the attributes; throws InputError for a bad one. */
+  options(): RunOptions {
+    const a = (n: string) => this.getAttribute(n);
+    const expr = a('expr');
+    const kernel = a('kernel');
+    if (expr !== null && kernel !== null) throw new InputError('give kernel or expr, not both');
+    if (expr === null && kernel === null)
+      throw new InputError('give a kernel (sq2, saxpy, sum, matmul) or an expr');
+    const backends = a('backends');
+    const adapter = a('adapter');
+    return {
+      ...(expr !== null ? { expr } : { kernel: kernel! }),
+      size: strictInt('size', a('size')),
+      seed: strictInt('seed', a('seed')),
+      reps: strictInt('reps', a('reps')) ?? 3,
+      workers: strictInt('workers', a('workers')),
+      ...(backends !== null ? { backends: parseBackends(backends) } : {}),
+      ...(adapter !== null ? { adapter: adapter.split(',') } : {}),
+    };
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasAttribute('autorun')) queueMicrotask(() => void this.run().catch(() => {}));
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.controller?.abort();
+  }
+
+  /** Runs the race. Resolves with the records, rejects with the error (also shown and fired as race-error). */
+  async run(): Promise<RunRecord[]> {
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    this.running = true;
+    this.error = '';
+    this.records = [];
+    try {
+      const options = this.options();
+      if (!KernelRace.source) throw new Error('kernel-race is not set up: load embed.js');
+      const { records } = await KernelRace.source().run(options, {
+        signal: controller.signal,
+        onProgress: (p) => {
+          this.progress = 'backend' in p ? `${p.backend}…` : 'preparing…';
+        },
+        onRecord: (r) => {
+          this.records = [...this.records, r];
+        },
+        yieldToUi: () => new Promise((r) => setTimeout(r, 0)),
+      });
+      this.records = records;
+      this.dispatchEvent(
+        new CustomEvent('race-complete', { detail: records, bubbles: true, composed: true }),
+      );
+      return records;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (this.controller === controller) {
+        this.error = message;
+        this.dispatchEvent(
+          new CustomEvent('race-error', { detail: { message }, bubbles: true, composed: true }),
+        );
+      }
+      throw e instanceof Error ? e : new Error(message);
+    } finally {
+      if (this.controller === controller) {
+        this.running = false;
+        this.progress = '';
+      }
+    }
+  }
+
+  private verdict(): string {
+    const ok = this.records.filter((r) => r.ok && r.medianMs);
+    if (!ok.length) return '';
+    const best = ok.reduce((a, b) => (b.medianMs! < a.medianMs! ? b : a));
+    const all = this.records.every((r) => r.ok)
+      ? 'every result verified against float64'
+      : 'some results did not verify';
+    const main = ok.find((r) => r.backend === 'main');
+    const vs = main && best !== main ? ` — ${speedup(this.records, best)} the main thread` : '';
+    return `Fastest: ${best.device}${vs}; ${all}.`;
+  }
+
+  override render() {
+    const label = this.getAttribute('expr') ?? this.getAttribute('kernel') ?? '';
+    const slowest = Math.max(0, ...this.records.map((r) => r.medianMs ?? 0));
+    const isolated = globalThis.crossOriginIsolated === true;
+    return html`<div class="box" part="container">
+      <div class="head">
+        <button part="run" ?disabled=${this.running} @click=${() => void this.run().catch(() => {})}>${this.running ? 'Running…' : 'Run'}</button>
+        <span><code>${label}</code>${this.getAttribute('size') ? html` · ${this.getAttribute('size')} elements` : nothing}</span>
+        ${this.running ? html`<span class="progress" role="status">${this.progress}</span>` : nothing}
+      </div>
+      ${
+        this.records.length
+          ? html`<div class="rows">${this.records.map(
+              (r) => html`<span>${r.device}</span>
+                <span class="track"><span class="bar ${r.ok ? '' : 'bad'}" part="bar" style="width:${slowest && r.medianMs ? (100 * r.medianMs) / slowest : 0}%;display:block"></span></span>
+                <span>${ms(r.medianMs)} ms ${r.ok ? html`<span class="ok" title="verified against float64">✓</span>` : html`<span class="bad" title=${r.error ?? ''}>✗</span>`}</span>`,
+            )}</div>
+            <div class="verdict" part="verdict">${this.verdict()}</div>
+            <div class="note">Median time to result (shorter is faster).${
+              this.records.some((r) => r.fallback)
+                ? ' The GPU here is a software adapter: it says nothing about GPU speed.'
+                : ''
+            }${isolated ? '' : ' This page is not cross-origin isolated: the workers get copies of the data, and timers are coarse, so short runs are batched.'}</div>`
+          : nothing
+      }
+      ${this.error ? html`<div class="error" part="error" role="alert">${this.error}</div>` : nothing}
+    </div>`;
+  }
+}

@@ -1,0 +1,119 @@
+import { expect, test } from '@playwright/test';
+import { type StaticServer, serveStatic } from '../../src/cli/serve';
+
+// A blog post on one origin, embed.js on another; the post is not cross-origin isolated.
+let assets: StaticServer;
+let blog: StaticServer;
+
+const HOST_PAGE = (embed: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>a post</title><link rel="icon" href="data:,">
+<style>
+  /* a hostile theme: none of it may reach inside the widgets */
+  * { color: rgb(255, 0, 0) !important; font-family: monospace !important; }
+  button { background: rgb(0, 200, 0) !important; }
+  .box, .bar { display: none !important; }
+</style></head>
+<body>
+  <p>Some text before.</p>
+  <kernel-race id="w1" kernel="sq2" size="20011" reps="2" autorun></kernel-race>
+  <kernel-race id="w2" expr="a**2 + b**2" size="20011" reps="2" backends="main,workers"></kernel-race>
+  <kernel-race id="bad" kernel="sq2" size="abc" autorun></kernel-race>
+  <script>
+    window.events = [];
+    for (const type of ['race-complete', 'race-error']) {
+      document.addEventListener(type, (e) => window.events.push({ type, id: e.target.id, detail: e.detail }));
+    }
+  </script>
+  <script type="module" src="${embed}"></script>
+  <script type="module" src="${embed}?loaded-twice"></script>
+</body></html>`;
+
+test.beforeAll(async () => {
+  assets = await serveStatic('dist', { isolate: false });
+  blog = await serveStatic('dist', {
+    isolate: false,
+    extra: { '/post.html': HOST_PAGE(`${assets.url}/embed.js`) },
+  });
+});
+test.afterAll(async () => {
+  await assets?.close();
+  await blog?.close();
+});
+
+type Ev = {
+  type: string;
+  id: string;
+  detail: { message?: string } & { backend: string; ok: boolean; isolated: boolean; transfer?: string }[];
+};
+
+test('two widgets on a page without isolation, from another origin: both race, a bad attribute fails alone', async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${blog.url}/post.html`);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { events: Ev[] }).events.length), {
+      timeout: 60_000,
+    })
+    .toBe(2);
+  const w2 = await page.evaluate(() =>
+    (document.getElementById('w2') as unknown as { run(): Promise<unknown[]> }).run(),
+  );
+  expect(w2).toHaveLength(2);
+  const events = await page.evaluate(() => (window as unknown as { events: Ev[] }).events);
+  const byId = Object.fromEntries(events.map((e) => [`${e.type}:${e.id}`, e.detail]));
+  const w1 = byId['race-complete:w1'] as Ev['detail'];
+  expect(w1.map((r) => r.backend)).toEqual(['main', 'workers', 'webgpu']);
+  for (const r of w1) expect(r).toMatchObject({ ok: true, isolated: false });
+  expect(w1[1].transfer).toBe('copy');
+  expect(byId['race-error:bad']).toEqual({ message: "size must be an integer, got 'abc'" });
+  expect(events.filter((e) => e.id === 'w2').map((e) => e.type)).toEqual(['race-complete']);
+  // inside the widgets
+  await expect(page.locator('#bad [part=error]')).toHaveText("size must be an integer, got 'abc'");
+  await expect(page.locator('#w1 [part=verdict]')).toContainText('every result verified against float64');
+  await expect(page.locator('#w1')).toContainText(
+    'not cross-origin isolated: the workers get copies of the data',
+  );
+  // one engine for every widget: one pool, one GPU device
+  const counters = await page.evaluate(() => {
+    const g = globalThis as unknown as Record<
+      symbol,
+      { counters(): { workersStarted: number; gpuBackends: number } }
+    >;
+    return g[Symbol.for('kernel-playground.embed-engine')].counters();
+  });
+  expect(counters.gpuBackends).toBe(1);
+  expect(counters.workersStarted).toBeLessThanOrEqual(
+    await page.evaluate(() => navigator.hardwareConcurrency),
+  );
+  // the host's CSS did not reach inside
+  const style = await page.locator('#w1 .box').evaluate((el) => {
+    const s = getComputedStyle(el);
+    const b = getComputedStyle(el.querySelector('button')!);
+    return { color: s.color, display: s.display, font: s.fontFamily, button: b.backgroundColor };
+  });
+  expect(style).toEqual({
+    color: 'rgb(31, 35, 40)',
+    display: 'block',
+    font: 'system-ui, sans-serif',
+    button: 'rgb(31, 111, 235)',
+  });
+  expect(errors).toEqual([]);
+});
+
+test('the built site has the blog page with live widgets that run', async ({ page }) => {
+  await page.goto('/blog.html');
+  await expect(page.locator('kernel-race')).toHaveCount(6);
+  const recs = await page.evaluate(() =>
+    (
+      document.querySelector('kernel-race[kernel="saxpy"]') as unknown as {
+        run(): Promise<{ ok: boolean }[]>;
+      }
+    ).run(),
+  );
+  expect(recs).toHaveLength(2);
+  expect(recs.every((r) => r.ok)).toBe(true);
+});

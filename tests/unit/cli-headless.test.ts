@@ -1,0 +1,62 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+// The headless CLI drives the system Chromium through the URL contract: this is how another project's
+// CI job measures the browser on its runner.
+function cli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ['scripts/run-node.mjs', 'src/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 300_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('cli headless', () => {
+  it.each([
+    ['sq2', '20011'],
+    ['saxpy', '20011'],
+    ['sum', '20011'],
+    ['matmul', '48'],
+  ])('%s returns verified records from Chromium, cross-origin isolated', (kernel, size) => {
+    const r = cli(['headless', '--kernel', kernel, '--size', size, '--reps', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const recs = JSON.parse(r.stdout);
+    expect(recs.map((x: { backend: string }) => x.backend)).toEqual(['main', 'workers', 'webgpu']);
+    for (const x of recs) {
+      expect(x).toMatchObject({ kernel, size: Number(size), ok: true, isolated: true });
+      expect(x.env.runtime).toContain('Chrome/');
+    }
+    expect(recs[1].transfer).toBe('shared');
+    expect(recs[2]).toMatchObject({ adapterId: 'swiftshader', fallback: true });
+  });
+
+  it('runs expressions and prints a table by default', () => {
+    const r = cli([
+      'headless',
+      '--expr',
+      'where(a > b, a, b)',
+      '--size',
+      '1000',
+      '--reps',
+      '1',
+      '--backends',
+      'main,webgpu',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/expr where\(a > b, a, b\)\s+1000\s+main thread/);
+    expect(r.stdout).toContain('WebGPU · SwiftShader (software)');
+  });
+
+  it('checks its options before starting a browser (exit 2), and needs a Chromium (exit 3)', () => {
+    const bad = cli(['headless', '--kernel', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.split('\n')[0]).toBe(
+      "error: unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul",
+    );
+    const none = cli(['headless', '--kernel', 'sq2', '--chromium', '/nonexistent/chromium']);
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain('error: no Chromium at /nonexistent/chromium');
+    expect(none.stdout).toBe('');
+  });
+});
