@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { CSP } from './src/csp';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -11,7 +12,19 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/** The built pages carry the Content-Security-Policy (not the dev server, whose client injects scripts). */
+const cspMeta: Plugin = {
+  name: 'kernel-playground-csp',
+  apply: 'build',
+  transformIndexHtml: (html) =>
+    html.replace(
+      /<meta charset="utf-8" \/>/,
+      (m) => `${m}\n    <meta http-equiv="Content-Security-Policy" content="${CSP}" />`,
+    ),
+};
+
 export default defineConfig({
+  plugins: [cspMeta],
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   server: { host: '127.0.0.1', port: 5173, headers: isolation },
   preview: { host: '127.0.0.1', port: 4173, headers: isolation },

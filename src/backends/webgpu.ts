@@ -9,6 +9,8 @@ const SUM_ITEMS = 4;
 /** Output tile edge of shaders/matmul.wgsl. */
 const MATMUL_TILE = 64;
 const PREFERRED_WG = 256;
+/** Pipelines kept per device (each distinct expression compiles its own). */
+export const MAX_PIPELINES = 64;
 
 interface Pass {
   pipeline: GPUComputePipeline;
@@ -62,6 +64,8 @@ export class WebGpuBackend implements Backend {
   private lost: { promise: Promise<never>; message: string | null } | null = null;
   /** GPU errors no error scope caught (tests require none). */
   readonly uncapturedErrors: string[] = [];
+  /** Test hook: called as each phase of prepare and run begins (a test can cancel exactly there). */
+  onPhase: ((phase: 'compile' | 'upload' | 'dispatch' | 'readback') => void) | null = null;
   /** Called when the device is lost, with a message that says which device and why. */
   onDeviceLost: ((message: string) => void) | null = null;
 
@@ -205,6 +209,12 @@ export class WebGpuBackend implements Backend {
       })();
       p.catch(() => this.pipelines.delete(key));
       this.pipelines.set(key, p);
+      // Bounded: generated expressions each make a pipeline; the oldest unused go first.
+      while (this.pipelines.size > MAX_PIPELINES)
+        this.pipelines.delete(this.pipelines.keys().next().value as string);
+    } else {
+      this.pipelines.delete(key); // most recently used last
+      this.pipelines.set(key, p);
     }
     return p;
   }
@@ -265,6 +275,7 @@ export class WebGpuBackend implements Backend {
     let pipeline: GPUComputePipeline;
     let reducePipeline: GPUComputePipeline;
     try {
+      this.onPhase?.('compile');
       pipeline = await this.pipeline(device, kernel, wg);
       reducePipeline = kernel.gpu.reduce ? await this.pipeline(device, kernel, wg, true) : pipeline;
     } catch (e) {
@@ -324,12 +335,12 @@ export class WebGpuBackend implements Backend {
     const oom = await device.popErrorScope().catch(() => null);
     const invalid = await device.popErrorScope().catch(() => null);
     const err = invalid ?? oom;
-    if (err) {
+    if (err || signal?.aborted) {
       for (const b of owned) pool.release(b);
       timer?.query.destroy();
-      throw new Error(`WebGPU rejected ${kernel.id} at size ${size}: ${err.message}`);
+      if (err) throw new Error(`WebGPU rejected ${kernel.id} at size ${size}: ${err.message}`);
+      throwIfAborted(signal); // cancelled while compiling: nothing is kept
     }
-    throwIfAborted(signal);
     return {
       device,
       kernel,
@@ -373,57 +384,77 @@ export class WebGpuBackend implements Backend {
       throw new Error(this.lost?.message ?? 'the WebGPU device changed since this run was prepared');
     throwIfAborted(signal);
     device.pushErrorScope('validation');
-    const t0 = now();
-    for (const [i, x] of p.inputs.entries()) {
-      device.queue.writeBuffer(p.inputBuffers[i], 0, x.buffer, x.byteOffset, x.byteLength);
-    }
-    await this.guard(device.queue.onSubmittedWorkDone());
-    const t1 = now();
-    throwIfAborted(signal);
-    const enc = device.createCommandEncoder({ label: `${p.kernel.id} dispatch` });
-    const pass = enc.beginComputePass({
-      label: p.kernel.id,
-      timestampWrites: p.timer
-        ? { querySet: p.timer.query, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 }
-        : undefined,
-    });
-    for (const s of p.passes) {
-      pass.setPipeline(s.pipeline);
-      pass.setBindGroup(0, s.bindGroup);
-      pass.dispatchWorkgroups(...s.workgroups);
-    }
-    pass.end();
-    if (p.timer) {
-      enc.resolveQuerySet(p.timer.query, 0, 2, p.timer.resolve, 0);
-      enc.copyBufferToBuffer(p.timer.resolve, 0, p.timer.read, 0, 16);
-    }
-    device.queue.submit([enc.finish()]);
-    await this.guard(device.queue.onSubmittedWorkDone());
-    const t2 = now();
-    throwIfAborted(signal);
-    const enc2 = device.createCommandEncoder({ label: `${p.kernel.id} readback` });
-    enc2.copyBufferToBuffer(p.output, 0, p.staging, 0, p.outputBytes);
-    device.queue.submit([enc2.finish()]);
-    await this.guard(p.staging.mapAsync(GPUMapMode.READ, 0, p.outputBytes));
-    const output = new Float32Array(p.staging.getMappedRange(0, p.outputBytes).slice(0));
-    p.staging.unmap();
-    const t3 = now();
-    const err = await this.guard(device.popErrorScope());
-    if (err) throw new Error(`WebGPU validation error running ${p.kernel.id}: ${err.message}`);
-    let gpuMs: number | undefined;
-    if (p.timer) {
-      await this.guard(p.timer.read.mapAsync(GPUMapMode.READ));
-      const ts = new BigInt64Array(p.timer.read.getMappedRange().slice(0));
-      p.timer.read.unmap();
-      const ns = Number(ts[1] - ts[0]);
-      if (ns > 0) gpuMs = ns / 1e6; // 0 or negative: the implementation gave no usable timestamps
-    }
-    return {
-      output,
-      wallMs: t3 - t0,
-      gpuMs,
-      phasesMs: { upload: t1 - t0, dispatch: t2 - t1, readback: t3 - t2 },
+    let scoped = true;
+    const phase = (name: 'upload' | 'dispatch' | 'readback') => {
+      this.onPhase?.(name);
+      throwIfAborted(signal);
     };
+    try {
+      phase('upload');
+      const t0 = now();
+      for (const [i, x] of p.inputs.entries()) {
+        device.queue.writeBuffer(p.inputBuffers[i], 0, x.buffer, x.byteOffset, x.byteLength);
+      }
+      await this.guard(device.queue.onSubmittedWorkDone());
+      const t1 = now();
+      phase('dispatch');
+      const enc = device.createCommandEncoder({ label: `${p.kernel.id} dispatch` });
+      const pass = enc.beginComputePass({
+        label: p.kernel.id,
+        timestampWrites: p.timer
+          ? { querySet: p.timer.query, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 }
+          : undefined,
+      });
+      for (const s of p.passes) {
+        pass.setPipeline(s.pipeline);
+        pass.setBindGroup(0, s.bindGroup);
+        pass.dispatchWorkgroups(...s.workgroups);
+      }
+      pass.end();
+      if (p.timer) {
+        enc.resolveQuerySet(p.timer.query, 0, 2, p.timer.resolve, 0);
+        enc.copyBufferToBuffer(p.timer.resolve, 0, p.timer.read, 0, 16);
+      }
+      device.queue.submit([enc.finish()]);
+      await this.guard(device.queue.onSubmittedWorkDone());
+      const t2 = now();
+      phase('readback');
+      const enc2 = device.createCommandEncoder({ label: `${p.kernel.id} readback` });
+      enc2.copyBufferToBuffer(p.output, 0, p.staging, 0, p.outputBytes);
+      device.queue.submit([enc2.finish()]);
+      await this.guard(p.staging.mapAsync(GPUMapMode.READ, 0, p.outputBytes));
+      const output = new Float32Array(p.staging.getMappedRange(0, p.outputBytes).slice(0));
+      p.staging.unmap();
+      const t3 = now();
+      scoped = false;
+      const err = await this.guard(device.popErrorScope());
+      if (err) throw new Error(`WebGPU validation error running ${p.kernel.id}: ${err.message}`);
+      let gpuMs: number | undefined;
+      if (p.timer) {
+        await this.guard(p.timer.read.mapAsync(GPUMapMode.READ));
+        const ts = new BigInt64Array(p.timer.read.getMappedRange().slice(0));
+        p.timer.read.unmap();
+        const ns = Number(ts[1] - ts[0]);
+        if (ns > 0) gpuMs = ns / 1e6; // 0 or negative: the implementation gave no usable timestamps
+      }
+      return {
+        output,
+        wallMs: t3 - t0,
+        gpuMs,
+        phasesMs: { upload: t1 - t0, dispatch: t2 - t1, readback: t3 - t2 },
+      };
+    } catch (e) {
+      // A cancelled or failed run leaves no error scope pushed and no buffer mapped.
+      if (scoped) await device.popErrorScope().catch(() => null);
+      for (const b of [p.staging, p.timer?.read]) {
+        try {
+          if (b && b.mapState !== 'unmapped') b.unmap();
+        } catch {
+          // the device is gone with its buffers
+        }
+      }
+      throw e;
+    }
   }
 
   dispose(): void {

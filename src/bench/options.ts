@@ -57,6 +57,19 @@ export function parseBackends(v: string | readonly string[]): BackendKind[] {
   return [...new Set(list)] as BackendKind[];
 }
 
+/**
+ * Host memory one run may use for its inputs and output: 2 GiB. More is legal for the kernels but is
+ * not a sane share of a browser tab's memory (and a float64 reference and the pool's shared copy come
+ * on top); the GPU's own limits are checked against each device when it prepares.
+ */
+export const HOST_BUDGET_BYTES = 2 * 2 ** 30;
+
+export function hostBytes(k: KernelSpec, size: number): number {
+  let bytes = 4 * k.outputLength(size);
+  for (let i = 0; i < k.inputNames.length; i++) bytes += 4 * k.inputLength(size, i);
+  return bytes;
+}
+
 /** Checks every option and fills in defaults; throws InputError naming the bad value. */
 export function resolveOptions(o: RunOptions): ResolvedOptions {
   let k: KernelSpec;
@@ -77,6 +90,13 @@ export function resolveOptions(o: RunOptions): ResolvedOptions {
     k = registry.get(o.kernel);
   }
   const size = o.size === undefined ? k.defaultSize : intIn('size', o.size, k.minSize, k.maxSize);
+  const need = hostBytes(k, size);
+  if (need > HOST_BUDGET_BYTES) {
+    const mib = (b: number) => `${Math.ceil(b / 2 ** 20)} MiB`;
+    throw new InputError(
+      `size ${size} needs ${mib(need)} for ${k.id === 'expr' ? 'the expression' : k.id}'s inputs and output; a run may use at most ${mib(HOST_BUDGET_BYTES)}: choose a smaller size`,
+    );
+  }
   const seed = o.seed === undefined ? 1 : intIn('seed', o.seed, 0, 2 ** 32 - 1);
   const reps = o.reps === undefined ? DEFAULT_REPS : intIn('reps', o.reps, 1, MAX_REPS);
   const warmup = o.warmup === undefined ? DEFAULT_WARMUP : intIn('warmup', o.warmup, 0, MAX_WARMUP);

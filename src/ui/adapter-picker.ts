@@ -26,6 +26,7 @@ export class KpAdapters extends LitElement {
   static override styles = css`
     :host { display: block; overflow-x: auto; font-size: 0.85rem; }
     table { border-collapse: collapse; }
+    caption { text-align: left; }
     th, td { padding: 0.25rem 0.5rem; text-align: left; border-bottom: 1px solid color-mix(in srgb, currentColor 15%, transparent); white-space: nowrap; }
     .soft { color: #9a6700; }
     p { margin: 0.4rem 0; max-width: 60rem; }
@@ -46,7 +47,7 @@ export class KpAdapters extends LitElement {
     if (!this.adapters.length) return html``;
     const effective = this.selected.length ? this.selected : [this.adapters[0].id];
     return html`<table part="table" id="adapter-table">
-        <caption style="text-align:left">WebGPU adapters found (check one or more to run on each)</caption>
+        <caption>WebGPU adapters found (check one or more to run on each)</caption>
         <thead><tr>
           <th scope="col">run on</th><th scope="col">id</th><th scope="col">adapter</th><th scope="col">mode</th>
           <th scope="col">features</th><th scope="col">max binding</th><th scope="col">max invocations</th><th scope="col">subgroups</th>

@@ -411,7 +411,7 @@ export class KpApp extends LitElement {
       <h1>Kernel Playground</h1>
       <p class="lede">The same kernel on the main thread, a pool of Web Workers and WebGPU — checked against a float64 reference.</p>
       ${this.renderStatus()}
-      <form @submit=${(e: Event) => {
+      <form novalidate @submit=${(e: Event) => {
         e.preventDefault();
         this.onRunClick();
       }}>

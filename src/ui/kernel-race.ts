@@ -22,7 +22,8 @@ const ms = (v: number | null) =>
  *
  * @attr kernel - a built-in kernel id (sq2, saxpy, sum, matmul), or
  * @attr expr - an expression (numexpr syntax); one of the two
- * @attr size - elements (n for matmul); @attr seed; @attr reps; @attr workers; @attr adapter
+ * @attr size - elements (n for matmul); @attr seed; @attr reps; @attr warmup; @attr workers; @attr adapter
+ * @attr ranges - expression input ranges, e.g. "a:0:10,b:-1:1"
  * @attr backends - comma-separated: main,workers,webgpu (default: all that are available)
  * @attr autorun - run once connected
  * @fires race-complete - detail: the result records (bubbles, composed)
@@ -67,7 +68,7 @@ export class KernelRace extends LitElement {
     button[disabled] { opacity: 0.6; cursor: default; }
     .rows { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr max-content; gap: 0.3rem 0.6rem; margin-top: 0.6rem; align-items: center; }
     .track { background: color-mix(in srgb, var(--kr-fg, #1f2328) 10%, transparent); border-radius: 3px; height: 0.9rem; }
-    .bar { height: 100%; border-radius: 3px; background: var(--kr-accent, #1f6feb); min-width: 2px; }
+    .bar { display: block; height: 100%; border-radius: 3px; background: var(--kr-accent, #1f6feb); min-width: 2px; }
     .bar.bad { background: var(--kr-bad, #cf222e); }
     .ok { color: #1a7f37; } .bad { color: var(--kr-bad, #cf222e); }
     .note, .progress { font-size: 12px; opacity: 0.85; }
@@ -85,9 +86,11 @@ export class KernelRace extends LitElement {
       throw new InputError('give a kernel (sq2, saxpy, sum, matmul) or an expr');
     const backends = a('backends');
     const adapter = a('adapter');
+    const ranges = a('ranges');
     return {
-      ...(expr !== null ? { expr } : { kernel: kernel! }),
+      ...(expr !== null ? { expr, ...(ranges !== null ? { ranges } : {}) } : { kernel: kernel! }),
       size: strictInt('size', a('size')),
+      warmup: strictInt('warmup', a('warmup')),
       seed: strictInt('seed', a('seed')),
       reps: strictInt('reps', a('reps')) ?? 3,
       workers: strictInt('workers', a('workers')),
@@ -149,6 +152,13 @@ export class KernelRace extends LitElement {
     }
   }
 
+  /** Bar widths through the CSSOM, not style attributes: a page's CSP may forbid inline styles. */
+  protected override updated(): void {
+    for (const bar of this.renderRoot.querySelectorAll<HTMLElement>('.bar[data-width]')) {
+      bar.style.width = `${bar.dataset.width}%`;
+    }
+  }
+
   private verdict(): string {
     const ok = this.records.filter((r) => r.ok && r.medianMs);
     if (!ok.length) return '';
@@ -175,7 +185,7 @@ export class KernelRace extends LitElement {
         this.records.length
           ? html`<div class="rows">${this.records.map(
               (r) => html`<span>${r.device}</span>
-                <span class="track"><span class="bar ${r.ok ? '' : 'bad'}" part="bar" style="width:${slowest && r.medianMs ? (100 * r.medianMs) / slowest : 0}%;display:block"></span></span>
+                <span class="track"><span class="bar ${r.ok ? '' : 'bad'}" part="bar" data-width=${slowest && r.medianMs ? (100 * r.medianMs) / slowest : 0}></span></span>
                 <span>${ms(r.medianMs)} ms ${r.ok ? html`<span class="ok" title="verified against float64">✓</span>` : html`<span class="bad" title=${r.error ?? ''}>✗</span>`}</span>`,
             )}</div>
             <div class="verdict" part="verdict">${this.verdict()}</div>

@@ -60,3 +60,28 @@ test('without WebGPU the page says so plainly, and the CPU backends still run', 
     await browser.close();
   }
 });
+
+test('two runs started back to back: the older is cancelled and never overwrites the newer', async ({
+  page,
+}) => {
+  await page.goto('/');
+  const older = page.evaluate(() =>
+    window.playground
+      .run({ kernel: 'matmul', size: 300, backends: ['main', 'workers', 'webgpu'], reps: 20 })
+      .then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      ),
+  );
+  await expect(page.locator('#progress')).not.toHaveText('');
+  const newer = await page.evaluate(() =>
+    window.playground.run({ kernel: 'saxpy', size: 3000, backends: ['main'], reps: 1 }),
+  );
+  expect(newer[0]).toMatchObject({ kernel: 'saxpy', ok: true });
+  expect(await older).toBe('the run was cancelled');
+  await page.waitForTimeout(300);
+  await expect(page.locator('kp-results tbody tr')).toHaveCount(1);
+  await expect(page.locator('kp-results tbody tr')).toHaveAttribute('data-backend', 'main');
+  await expect(page.locator('#kernel')).toHaveValue('saxpy');
+  await expect(page.locator('#error')).toHaveCount(0);
+});

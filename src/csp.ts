@@ -1,0 +1,22 @@
+/**
+ * The hosted page's Content-Security-Policy: only what the app needs, each allowance for a reason
+ * (README, "Content-Security-Policy"). Injected into the built HTML as a meta tag (vite.config.ts)
+ * and sent as a header by hosts that read public/_headers.
+ */
+export const CSP_DIRECTIVES: Readonly<Record<string, string>> = {
+  'default-src': "'self'",
+  // 'unsafe-eval': src/expr/compile-js.ts compiles JavaScript generated from a validated expression
+  'script-src': "'self' 'unsafe-eval'",
+  // blob: the blog page's <kernel-race> starts its worker from code inlined in the bundle
+  'worker-src': "'self' blob:",
+  'style-src': "'self'",
+  'img-src': "'self' data:",
+  'connect-src': "'self'",
+  'object-src': "'none'",
+  'base-uri': "'self'",
+  'form-action': "'none'",
+};
+
+export const CSP = Object.entries(CSP_DIRECTIVES)
+  .map(([k, v]) => `${k} ${v}`)
+  .join('; ');
