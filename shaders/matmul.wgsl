@@ -7,7 +7,7 @@ const TILE: u32 = 64u;
 const BK: u32 = 16u;
 const THREADS: u32 = 128u;
 
-struct Params { n: u32 }
+struct Params { n: u32, offset: u32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> A: array<f32>;
@@ -18,11 +18,17 @@ var<workgroup> As: array<f32, 1024>;   // BK × TILE, As[k * TILE + row]
 var<workgroup> Bs: array<f32, 1024>;   // BK × TILE, Bs[k * TILE + col]
 
 @compute @workgroup_size(16, 8)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
-        @builtin(local_invocation_index) li: u32) {
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32) {
   let n = params.n;
-  let row0 = wid.y * TILE;
-  let col0 = wid.x * TILE;
+  // Tiles are numbered row by row; a large product is split into submissions starting at `offset`.
+  let tiles = (n + TILE - 1u) / TILE;
+  let tile = params.offset + wid.y * nwg.x + wid.x;
+  if (tile >= tiles * tiles) {
+    return;   // a spare workgroup of the 2D grid: uniform across the workgroup
+  }
+  let row0 = (tile / tiles) * TILE;
+  let col0 = (tile % tiles) * TILE;
   var acc: array<vec4f, 8>;
   for (var r = 0u; r < 8u; r++) {
     acc[r] = vec4f(0.0);

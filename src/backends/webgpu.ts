@@ -25,7 +25,8 @@ interface GpuPrepared extends Prepared {
   output: GPUBuffer;
   staging: GPUBuffer;
   owned: GPUBuffer[];
-  passes: Pass[];
+  /** Command buffers to submit in order, each one compute pass of one or more dispatches. */
+  submissions: Pass[][];
   outputBytes: number;
   timer: { query: GPUQuerySet; resolve: GPUBuffer; read: GPUBuffer } | null;
 }
@@ -64,6 +65,13 @@ export class WebGpuBackend implements Backend {
   private lost: { promise: Promise<never>; message: string | null } | null = null;
   /** GPU errors no error scope caught (tests require none). */
   readonly uncapturedErrors: string[] = [];
+  /**
+   * Work per submission: elements for elementwise and reduction passes, flops for matmul. Larger runs
+   * are split (about 0.25 s per submission on a software adapter; a desktop GPU's watchdog allows ~2 s).
+   */
+  submitBudget = { elements: 1 << 22, flops: 2 ** 30 };
+  /** Submissions the last run made (tests check the split). */
+  lastSubmissions = 0;
   /** Test hook: called as each phase of prepare and run begins (a test can cancel exactly there). */
   onPhase: ((phase: 'compile' | 'upload' | 'dispatch' | 'readback') => void) | null = null;
   /** Called when the device is lost, with a message that says which device and why. */
@@ -291,7 +299,35 @@ export class WebGpuBackend implements Backend {
         entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
       });
     const maxDim = device.limits.maxComputeWorkgroupsPerDimension;
-    const passes: Pass[] = [];
+    const submissions: Pass[][] = [[]];
+    /**
+     * A dispatch of `groups` workgroups, split into slices of at most `perSubmit` (each with its own
+     * `offset` uniform) when it is large: each slice then goes into a submission of its own, so no
+     * submission runs long enough for a slow adapter's watchdog to reset the device.
+     */
+    const dispatch = (
+      on: GPUComputePipeline,
+      groups: number,
+      perSubmit: number,
+      n: number,
+      buffers: GPUBuffer[],
+      label: string,
+    ) => {
+      const slices = Math.ceil(groups / Math.max(1, perSubmit));
+      for (let sIdx = 0; sIdx < slices; sIdx++) {
+        const offset = sIdx * perSubmit;
+        const count = slices === 1 ? groups : Math.min(perSubmit, groups - offset);
+        const u = uniform(kernel.gpu.uniforms(n, offset), `${label}.params${slices > 1 ? `@${offset}` : ''}`);
+        const pass = {
+          pipeline: on,
+          bindGroup: bind([u, ...buffers], label, on),
+          workgroups: grid(count, maxDim),
+        };
+        if (slices === 1) submissions[submissions.length - 1].push(pass);
+        else submissions.push([pass], []);
+      }
+    };
+    const budget = this.submitBudget;
     if (kernel.kind === 'reduction') {
       // Passes until one value is left: n -> ceil(n / (WG*ITEMS)) -> ... -> 1. The first pass reads
       // every input (an expression evaluates there); later ones fold partials.
@@ -301,25 +337,30 @@ export class WebGpuBackend implements Backend {
       for (;;) {
         const groups = Math.ceil(count / (wg * SUM_ITEMS));
         const dst = groups === 1 ? output : take(4 * groups, STORAGE, `${kernel.id}.partials${level}`);
-        const u = uniform(kernel.gpu.uniforms(count), `${kernel.id}.params${level}`);
         const on = level === 0 ? pipeline : reducePipeline;
-        passes.push({
-          pipeline: on,
-          bindGroup: bind([u, ...srcs, dst], `${kernel.id}.pass${level}`, on),
-          workgroups: grid(groups, maxDim),
-        });
+        const perSubmit = Math.floor(budget.elements / (wg * SUM_ITEMS));
+        dispatch(on, groups, perSubmit, count, [...srcs, dst], `${kernel.id}.pass${level}`);
         if (groups === 1) break;
         srcs = [dst];
         count = groups;
         level++;
       }
     } else {
-      const u = uniform(kernel.gpu.uniforms(size), `${kernel.id}.params`);
-      const workgroups: [number, number, number] =
-        kernel.kind === 'rows'
-          ? [Math.ceil(size / MATMUL_TILE), Math.ceil(size / MATMUL_TILE), 1]
-          : grid(Math.ceil(kernel.outputLength(size) / wg), maxDim);
-      passes.push({ pipeline, bindGroup: bind([u, ...inputBuffers, output], kernel.id), workgroups });
+      if (kernel.kind === 'rows') {
+        const tiles = Math.ceil(size / MATMUL_TILE) ** 2;
+        const perSubmit = Math.floor(budget.flops / (2 * MATMUL_TILE * MATMUL_TILE * size));
+        dispatch(pipeline, tiles, perSubmit, size, [...inputBuffers, output], kernel.id);
+      } else {
+        const groups = Math.ceil(kernel.outputLength(size) / wg);
+        dispatch(
+          pipeline,
+          groups,
+          Math.floor(budget.elements / wg),
+          size,
+          [...inputBuffers, output],
+          kernel.id,
+        );
+      }
     }
     let timer: GpuPrepared['timer'] = null;
     if (this.hasTimestamps) {
@@ -350,7 +391,7 @@ export class WebGpuBackend implements Backend {
       output,
       staging,
       owned,
-      passes,
+      submissions: submissions.filter((x) => x.length),
       outputBytes,
       timer,
       release: () => {
@@ -398,24 +439,35 @@ export class WebGpuBackend implements Backend {
       await this.guard(device.queue.onSubmittedWorkDone());
       const t1 = now();
       phase('dispatch');
-      const enc = device.createCommandEncoder({ label: `${p.kernel.id} dispatch` });
-      const pass = enc.beginComputePass({
-        label: p.kernel.id,
-        timestampWrites: p.timer
-          ? { querySet: p.timer.query, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 }
-          : undefined,
-      });
-      for (const s of p.passes) {
-        pass.setPipeline(s.pipeline);
-        pass.setBindGroup(0, s.bindGroup);
-        pass.dispatchWorkgroups(...s.workgroups);
+      // One command buffer per submission; timestamps at the start of the first pass and the end of
+      // the last, so kernel time spans every slice of a split run.
+      const last = p.submissions.length - 1;
+      for (const [k, sub] of p.submissions.entries()) {
+        const enc = device.createCommandEncoder({ label: `${p.kernel.id} dispatch ${k + 1}/${last + 1}` });
+        const pass = enc.beginComputePass({
+          label: p.kernel.id,
+          timestampWrites:
+            p.timer && (k === 0 || k === last)
+              ? {
+                  querySet: p.timer.query,
+                  ...(k === 0 ? { beginningOfPassWriteIndex: 0 } : {}),
+                  ...(k === last ? { endOfPassWriteIndex: 1 } : {}),
+                }
+              : undefined,
+        });
+        for (const s of sub) {
+          pass.setPipeline(s.pipeline);
+          pass.setBindGroup(0, s.bindGroup);
+          pass.dispatchWorkgroups(...s.workgroups);
+        }
+        pass.end();
+        if (p.timer && k === last) {
+          enc.resolveQuerySet(p.timer.query, 0, 2, p.timer.resolve, 0);
+          enc.copyBufferToBuffer(p.timer.resolve, 0, p.timer.read, 0, 16);
+        }
+        device.queue.submit([enc.finish()]);
       }
-      pass.end();
-      if (p.timer) {
-        enc.resolveQuerySet(p.timer.query, 0, 2, p.timer.resolve, 0);
-        enc.copyBufferToBuffer(p.timer.resolve, 0, p.timer.read, 0, 16);
-      }
-      device.queue.submit([enc.finish()]);
+      this.lastSubmissions = p.submissions.length;
       await this.guard(device.queue.onSubmittedWorkDone());
       const t2 = now();
       phase('readback');

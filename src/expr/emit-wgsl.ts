@@ -127,7 +127,7 @@ function reduceMain(op: ReductionName, load: string, dst: string): string {
   return `@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
-  let group = wid.y * nwg.x + wid.x;
+  let group = params.offset + wid.y * nwg.x + wid.x;
   let base = group * WG * ITEMS;
   if (base >= params.n) {
     return;
@@ -170,7 +170,7 @@ export function emitWgsl(p: Program): string {
   const decls = [
     `// generated from: ${p.source.replace(/[^A-Za-z0-9_ +\-*/%<>=!&|~().,]/g, ' ')}`,
     'override WG: u32 = 256u;',
-    'struct Params { n: u32, inf: f32, nan: f32 }',
+    'struct Params { n: u32, inf: f32, nan: f32, offset: u32 }',
     '@group(0) @binding(0) var<uniform> params: Params;',
     ...p.vars.map((v, j) => `@group(0) @binding(${j + 1}) var<storage, read> in${j}: array<f32>; // ${v}`),
     `@group(0) @binding(${k + 1}) var<storage, read_write> out: array<f32>;`,
@@ -184,7 +184,7 @@ export function emitWgsl(p: Program): string {
     main = `@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.y * nwg.x + wid.x) * WG + lid;
+  let i = (params.offset + wid.y * nwg.x + wid.x) * WG + lid;
   if (i < params.n) {
     out[i] = value(i);
   }
@@ -201,7 +201,7 @@ export function emitReduceWgsl(op: ReductionName): string {
     [
       `// ${op}-reduction of partials`,
       'override WG: u32 = 256u;',
-      'struct Params { n: u32, inf: f32, nan: f32 }',
+      'struct Params { n: u32, inf: f32, nan: f32, offset: u32 }',
       '@group(0) @binding(0) var<uniform> params: Params;',
       '@group(0) @binding(1) var<storage, read> src: array<f32>;',
       '@group(0) @binding(2) var<storage, read_write> dst: array<f32>;',

@@ -104,12 +104,13 @@ export function compileExpression(source: string, ranges: Ranges = {}): Compiled
       code: wgsl,
       entryPoint: 'main',
       ...(reduceWgsl ? { reduce: { code: reduceWgsl, entryPoint: 'main' } } : {}),
-      // n, then +infinity and NaN for kp_inf() and kp_nan() (WGSL has no literals for them).
-      uniforms: (n) =>
+      // n, +infinity and NaN for kp_inf() and kp_nan() (WGSL has no literals for them), offset.
+      uniforms: (n, offset) =>
         packUniforms([
           ['u32', n],
           ['f32', Number.POSITIVE_INFINITY],
           ['f32', Number.NaN],
+          ['u32', offset],
         ]),
     },
   };

@@ -22,7 +22,15 @@ function faultKernel(id: string, message: string): KernelSpec {
     reference: (inputs, size) => elementwiseReference(size, (i) => inputs[0][i] ** 2 + inputs[1][i] ** 2),
     tolerance: () => ({ abs: 0, rel: 2 ** -21 }),
     work: (size) => ({ flops: size, bytes: 8 * size }),
-    gpu: { shader: 'sq2', entryPoint: 'main', uniforms: (size) => packUniforms([['u32', size]]) },
+    gpu: {
+      shader: 'sq2',
+      entryPoint: 'main',
+      uniforms: (size, offset) =>
+        packUniforms([
+          ['u32', size],
+          ['u32', offset],
+        ]),
+    },
   };
 }
 

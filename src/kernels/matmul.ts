@@ -94,6 +94,10 @@ export const matmul: KernelSpec = {
     shader: 'matmul',
     entryPoint: 'main',
     fixedWorkgroup: 128,
-    uniforms: (n) => packUniforms([['u32', n]]),
+    uniforms: (n, offset) =>
+      packUniforms([
+        ['u32', n],
+        ['u32', offset],
+      ]),
   },
 };

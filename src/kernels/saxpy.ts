@@ -28,10 +28,11 @@ export const saxpy: KernelSpec = {
   gpu: {
     shader: 'saxpy',
     entryPoint: 'main',
-    uniforms: (size) =>
+    uniforms: (size, offset) =>
       packUniforms([
         ['u32', size],
         ['f32', SAXPY_ALPHA],
+        ['u32', offset],
       ]),
   },
 };

@@ -26,5 +26,13 @@ export const sq2: KernelSpec = {
   // Three float32 roundings of non-negative terms (two products and a sum, or one FMA): < 2^-22 relative.
   tolerance: () => ({ abs: 1e-30, rel: 2 ** -21 }),
   work: (size) => ({ flops: 3 * size, bytes: 12 * size }),
-  gpu: { shader: 'sq2', entryPoint: 'main', uniforms: (size) => packUniforms([['u32', size]]) },
+  gpu: {
+    shader: 'sq2',
+    entryPoint: 'main',
+    uniforms: (size, offset) =>
+      packUniforms([
+        ['u32', size],
+        ['u32', offset],
+      ]),
+  },
 };

@@ -47,5 +47,13 @@ export const sum: KernelSpec = {
     rel: size > 1 ? Math.max(2 ** -20, Math.log2(size) * 2 ** -22) : 2 ** -23,
   }),
   work: (size) => ({ flops: size, bytes: 4 * size + 4 }),
-  gpu: { shader: 'sum', entryPoint: 'main', uniforms: (size) => packUniforms([['u32', size]]) },
+  gpu: {
+    shader: 'sum',
+    entryPoint: 'main',
+    uniforms: (size, offset) =>
+      packUniforms([
+        ['u32', size],
+        ['u32', offset],
+      ]),
+  },
 };

@@ -32,8 +32,11 @@ export interface GpuProgram {
   entryPoint: string;
   /** Fixed workgroup size in threads (when the shader has no WG override), else null. */
   fixedWorkgroup?: number;
-  /** Scalar uniforms as 32-bit words: [u32 | f32 values], packed in order. */
-  uniforms(size: number): ArrayBuffer;
+  /**
+   * The shader's Params as 32-bit words, packed in order; the last is `offset`, the first workgroup
+   * (or matmul tile) of this submission: large runs are split so no submission runs for long.
+   */
+  uniforms(size: number, offset: number): ArrayBuffer;
 }
 
 export interface KernelSpec {

@@ -59,3 +59,27 @@ describe('random well-typed expressions', () => {
     );
   });
 });
+
+describe('expressions split into short submissions', () => {
+  it.each(['sin(a) * b + 1', 'sum(a * b)', 'max(exp(a))'])(
+    '%s verifies across many submissions',
+    async (expr) => {
+      const { kernel } = compileExpression(expr);
+      const b = new WebGpuBackend((await nodeRuntime.probeAdapters())[0]);
+      b.submitBudget = { elements: 2048, flops: 1 };
+      try {
+        const size = 50_001;
+        const inputs = kernel.makeInputs(size, 4);
+        const prep = await b.prepare(kernel, size, inputs);
+        const { output } = await b.run(prep);
+        prep.release();
+        expect(b.lastSubmissions).toBeGreaterThan(2);
+        expect(
+          verify(output, kernel.reference(inputs, size), kernel.tolerance(size)).firstBad,
+        ).toBeUndefined();
+      } finally {
+        b.dispose();
+      }
+    },
+  );
+});

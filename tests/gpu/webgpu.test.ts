@@ -102,3 +102,37 @@ describe('WebGPU backend', () => {
     b.dispose();
   });
 });
+
+describe('long GPU work is split into short submissions (the watchdog)', () => {
+  it.each([
+    ['sq2', 100_003],
+    ['saxpy', 70_001],
+    ['sum', 300_007],
+    ['matmul', 200],
+  ])('%s at %i with a small budget: several submissions, same verified result', async (id, size) => {
+    const b = new WebGpuBackend((await nodeRuntime.probeAdapters())[0]);
+    b.submitBudget = { elements: 4096, flops: 2 * 64 * 64 * 200 * 3 }; // a few workgroups or 3 matmul tiles
+    try {
+      const k = registry.get(id);
+      const inputs = k.makeInputs(size, 9);
+      const prep = await b.prepare(k, size, inputs);
+      const r = await b.run(prep);
+      prep.release();
+      expect(b.lastSubmissions).toBeGreaterThan(2);
+      expect(verify(r.output, k.reference(inputs, size), k.tolerance(size)).firstBad).toBeUndefined();
+      expect(r.gpuMs).toBeGreaterThan(0); // timestamps span every submission
+      expect(b.uncapturedErrors).toEqual([]);
+    } finally {
+      b.dispose();
+    }
+  });
+
+  it('keeps small runs in one submission', async () => {
+    const k = registry.get('sum');
+    const inputs = k.makeInputs(5000, 1);
+    const prep = await gpu.prepare(k, 5000, inputs);
+    await gpu.run(prep);
+    prep.release();
+    expect(gpu.lastSubmissions).toBe(1);
+  });
+});
