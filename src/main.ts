@@ -20,6 +20,7 @@ export interface PlaygroundApi {
     deviceInfo(
       adapterId: string,
     ): Promise<{ maxComputeInvocationsPerWorkgroup: number; workgroupSize: number }>;
+    counters(): ReturnType<Engine['counters']>;
   };
 }
 
@@ -42,6 +43,7 @@ const api: PlaygroundApi = {
   debug: {
     loseDevice: (id) => engine.loseDeviceForTest(id),
     deviceInfo: (id) => engine.deviceInfoForTest(id),
+    counters: () => engine.counters(),
   },
 };
 window.playground = api;

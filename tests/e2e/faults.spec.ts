@@ -85,3 +85,53 @@ test('two runs started back to back: the older is cancelled and never overwrites
   await expect(page.locator('#kernel')).toHaveValue('saxpy');
   await expect(page.locator('#error')).toHaveCount(0);
 });
+
+test('user text is rendered as text, never as HTML', async ({ page }) => {
+  await page.goto('/');
+  await page.locator('#kernel').selectOption('expr');
+  await page.locator('#expr').fill('a + <img src=x onerror="window.pwned=1">');
+  await expect(page.locator('#expr-error')).toHaveText("unexpected character '=' at column 13");
+  const err = await page.evaluate(() =>
+    window.playground.run({ kernel: '<b id="injected">x</b>' }).then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    ),
+  );
+  expect(err).toContain('<b id="injected">x</b>');
+  await expect(page.locator('#error')).toContainText('<b id="injected">x</b>');
+  expect(await page.locator('#injected').count()).toBe(0);
+  expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+});
+
+test('a browser soak: 60 alternating runs keep workers, pending calls and GPU buffers bounded', async ({
+  page,
+}) => {
+  await page.goto('/');
+  const result = await page.evaluate(async () => {
+    const plans = [
+      { kernel: 'sq2', size: 3001 },
+      { kernel: 'sum', size: 5003 },
+      { kernel: 'matmul', size: 17 },
+      { expr: 'where(a > 0, a, -a)', size: 2001 },
+    ];
+    const backends = [['main'], ['workers'], ['webgpu'], ['main', 'workers', 'webgpu']] as const;
+    let failed = 0;
+    for (let i = 0; i < 60; i++) {
+      const recs = await window.playground.run({
+        ...plans[i % plans.length],
+        backends: [...backends[i % backends.length]],
+        reps: 1,
+        warmup: 0,
+      });
+      failed += recs.filter((r) => !r.ok).length;
+    }
+    return { failed, counters: window.playground.debug.counters() };
+  });
+  expect(result.failed).toBe(0);
+  expect(result.counters.pendingCalls).toBe(0);
+  expect(result.counters.workersStarted).toBeLessThanOrEqual(
+    await page.evaluate(() => navigator.hardwareConcurrency),
+  );
+  expect(result.counters.gpuBuffers).toBeLessThanOrEqual(64);
+  expect(result.counters.pipelines).toBeLessThanOrEqual(8);
+});
