@@ -10,7 +10,7 @@ export const CSP_DIRECTIVES: Readonly<Record<string, string>> = {
   // blob: the blog page's <kernel-race> starts its worker from code inlined in the bundle
   'worker-src': "'self' blob:",
   'style-src': "'self'",
-  'img-src': "'self' data:",
+  'img-src': "'self'",
   'connect-src': "'self'",
   'object-src': "'none'",
   'base-uri': "'self'",
