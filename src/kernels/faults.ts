@@ -1,5 +1,6 @@
-import { elementwiseReference, elementwiseShape, packUniforms } from './common';
+import { elementwiseReference, elementwiseShape } from './common';
 import { uniformArray } from './rng';
+import { sq2 } from './sq2';
 import type { KernelSpec } from './types';
 
 /**
@@ -22,15 +23,7 @@ function faultKernel(id: string, message: string): KernelSpec {
     reference: (inputs, size) => elementwiseReference(size, (i) => inputs[0][i] ** 2 + inputs[1][i] ** 2),
     tolerance: () => ({ abs: 0, rel: 2 ** -21 }),
     work: (size) => ({ flops: size, bytes: 8 * size }),
-    gpu: {
-      shader: 'sq2',
-      entryPoint: 'main',
-      uniforms: (size, offset) =>
-        packUniforms([
-          ['u32', size],
-          ['u32', offset],
-        ]),
-    },
+    gpu: sq2.gpu,
   };
 }
 

@@ -16,6 +16,7 @@ import {
   Tooltip,
 } from 'chart.js';
 import { css, html, LitElement, type PropertyValues } from 'lit';
+import type { RunRecord } from '../bench/record';
 
 // Chart.js the documented way: register only the parts used.
 Chart.register(
@@ -161,5 +162,16 @@ export abstract class ChartElement extends LitElement {
     super.disconnectedCallback();
     this.chart?.destroy();
     this.chart = null;
+  }
+}
+
+/** A chart of result records (every chart here): `records` is its one property. */
+export abstract class RecordsChart extends ChartElement {
+  static override properties = { records: { attribute: false } };
+  declare records: RunRecord[];
+
+  constructor() {
+    super();
+    this.records = [];
   }
 }

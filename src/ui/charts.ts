@@ -2,7 +2,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { baselineMs, speedup } from '../bench/compare';
 import { crossover, parallelEfficiency } from '../bench/experiments';
 import type { RunRecord } from '../bench/record';
-import { ChartElement, PALETTE, pointLabels, verticalMarker, whiskers } from './chart-base';
+import { PALETTE, pointLabels, RecordsChart, verticalMarker, whiskers } from './chart-base';
 
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
 const TIME_AXIS = {
@@ -14,13 +14,7 @@ const TIME_AXIS = {
  * One bar per backend/device: the warm median time to result, p10–p90 whiskers, labelled with the
  * median and the speedup over the main thread. Unverified results are grey and say so.
  */
-export class KpSpeedupChart extends ChartElement {
-  static override properties = { records: { attribute: false } };
-  declare records: RunRecord[];
-  constructor() {
-    super();
-    this.records = [];
-  }
+export class KpSpeedupChart extends RecordsChart {
   protected summary(): string {
     return `Bar chart of median time per backend: ${this.records.map((r) => `${r.device} ${r.medianMs === null ? 'failed' : `${fmt(r.medianMs)} ms`}`).join('; ')}`;
   }
@@ -60,13 +54,7 @@ export class KpSpeedupChart extends ChartElement {
 }
 
 /** Every repetition's time, one strip per backend, so noise is never hidden behind one number. */
-export class KpSpreadChart extends ChartElement {
-  static override properties = { records: { attribute: false } };
-  declare records: RunRecord[];
-  constructor() {
-    super();
-    this.records = [];
-  }
+export class KpSpreadChart extends RecordsChart {
   protected summary(): string {
     return `Strip chart of each repetition's time: ${this.records.map((r) => `${r.device} ${r.samplesMs.length} samples`).join('; ')}`;
   }
@@ -100,13 +88,7 @@ export class KpSpreadChart extends ChartElement {
 }
 
 /** Speedup of the pool over the main thread against the number of workers, with the ideal line. */
-export class KpScalingChart extends ChartElement {
-  static override properties = { records: { attribute: false } };
-  declare records: RunRecord[];
-  constructor() {
-    super();
-    this.records = [];
-  }
+export class KpScalingChart extends RecordsChart {
   private points(): { workers: number; speedup: number; efficiency: number; transfer?: string }[] {
     const main = this.records.find((r) => r.backend === 'main' && r.ok)?.medianMs;
     if (!main) return [];
@@ -168,13 +150,7 @@ export class KpScalingChart extends ChartElement {
 }
 
 /** Time against size on log–log axes per backend; GPU kernel time as its own dashed series. */
-export class KpSweepChart extends ChartElement {
-  static override properties = { records: { attribute: false } };
-  declare records: RunRecord[];
-  constructor() {
-    super();
-    this.records = [];
-  }
+export class KpSweepChart extends RecordsChart {
   private devices(): string[] {
     return [...new Set(this.records.map((r) => r.device))];
   }

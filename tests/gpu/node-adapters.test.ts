@@ -1,18 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseDawnAdapterList } from '../../src/runtime/dawn';
+import { cli } from '../shared/cli';
 
 // Dawn sees SwiftShader (shipped with Chromium) and lavapipe together when both Vulkan drivers are listed.
 const BOTH = '/usr/lib/chromium/vk_swiftshader_icd.json:/usr/share/vulkan/icd.d/lvp_icd.json';
-
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, ['scripts/run-node.mjs', 'src/cli/main.ts', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, VK_ICD_FILENAMES: BOTH },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cliBoth = (args: string[]) => cli(args, { VK_ICD_FILENAMES: BOTH });
 
 describe("Dawn's adapter list", () => {
   it('is read from the message Dawn gives for an unknown adapter name', () => {
@@ -30,7 +22,7 @@ Available adapters:
 
 describe('two Vulkan drivers in Node', () => {
   it('adapters --json reports both, with distinct ids', () => {
-    const r = cli(['adapters', '--json']);
+    const r = cliBoth(['adapters', '--json']);
     expect(r.code).toBe(0);
     const list = JSON.parse(r.stdout) as { id: string; label: string; fallback: boolean; mode: string }[];
     expect(list.map((a) => a.id)).toEqual(['swiftshader', 'llvmpipe']);
@@ -44,7 +36,7 @@ describe('two Vulkan drivers in Node', () => {
       ['sum', '10007'],
       ['matmul', '40'],
     ]) {
-      const r = cli([
+      const r = cliBoth([
         'run',
         '--kernel',
         kernel,
@@ -65,7 +57,7 @@ describe('two Vulkan drivers in Node', () => {
   });
 
   it('run --adapter with both gives one verified row per adapter', () => {
-    const r = cli([
+    const r = cliBoth([
       'run',
       '--kernel',
       'saxpy',
@@ -87,7 +79,7 @@ describe('two Vulkan drivers in Node', () => {
   });
 
   it('an unknown adapter id exits 3 and names the ones there are', () => {
-    const r = cli([
+    const r = cliBoth([
       'run',
       '--kernel',
       'sq2',

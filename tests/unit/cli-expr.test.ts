@@ -1,16 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, ['scripts/run-node.mjs', 'src/cli/main.ts', ...args], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { cli } from '../shared/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'kp-eval-'));
 const f32 = (name: string, values: number[]) => {

@@ -1,16 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-
-/** Runs `npm run -s cli -- ARGS` the way outside tools do (without npm's own start-up). */
-function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, ['scripts/run-node.mjs', 'src/cli/main.ts', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { cli } from '../shared/cli';
 
 const SCHEMA_CHECK = '../shared/checks/record-schema.mjs';
 
