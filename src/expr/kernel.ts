@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
 import { MAX_ELEMENTS, packUniforms } from '../kernels/common';
-import { uniformArray } from '../kernels/rng';
+import { DEFAULT_INPUT, drawInput, type Ranges, type VarInput } from '../kernels/rng';
 import type { KernelSpec } from '../kernels/types';
 import { Cascade, compileJs } from './compile-js';
 import { emitJs } from './emit-js';
@@ -10,32 +10,39 @@ import { parse } from './parser';
 import { referenceOf } from './reference';
 
 export const EXPR_DEFAULT_SIZE = 1 << 20;
-export const DEFAULT_RANGE: readonly [number, number] = [-1, 1];
+export { DEFAULT_INPUT, type Ranges, type VarInput } from '../kernels/rng';
 
-/** Input ranges per variable: uniform on [lo, hi] from the seed; [-1, 1] unless given. */
-export type Ranges = Readonly<Record<string, readonly [number, number]>>;
-
-/** Parses "a:0:10,b:-1:1" (the `ranges` URL and CLI option). */
-export function parseRanges(text: string): Record<string, [number, number]> {
-  const out: Record<string, [number, number]> = {};
+/**
+ * Parses the `ranges` option: "a:0:10" (uniform on [0, 10]) or "a:normal:0:1" (normal, mean 0,
+ * standard deviation 1), comma-separated.
+ */
+export function parseRanges(text: string): Record<string, VarInput> {
+  const out: Record<string, VarInput> = {};
   for (const part of text
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*):([^:]+):([^:]+)$/.exec(part);
-    const lo = m ? Number(m[2]) : Number.NaN;
-    const hi = m ? Number(m[3]) : Number.NaN;
-    if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || !(lo <= hi)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*):(?:(uniform|normal):)?([^:]+):([^:]+)$/.exec(part);
+    const a = m ? Number(m[3]) : Number.NaN;
+    const b = m ? Number(m[4]) : Number.NaN;
+    if (m && m[2] === 'normal') {
+      if (!Number.isFinite(a) || !Number.isFinite(b) || !(b > 0)) {
+        throw new InputError(`bad range '${part}': write NAME:normal:MEAN:SD with SD > 0, e.g. a:normal:0:1`);
+      }
+      out[m[1]] = { dist: 'normal', mean: a, sd: b };
+      continue;
+    }
+    if (!m || !Number.isFinite(a) || !Number.isFinite(b) || !(a <= b)) {
       throw new InputError(`bad range '${part}': write NAME:LOW:HIGH with LOW <= HIGH, e.g. a:0:10`);
     }
-    out[m[1]] = [lo, hi];
+    out[m[1]] = { dist: 'uniform', lo: a, hi: b };
   }
   return out;
 }
 
 export function formatRanges(r: Ranges): string {
   return Object.entries(r)
-    .map(([k, [lo, hi]]) => `${k}:${lo}:${hi}`)
+    .map(([k, v]) => (v.dist === 'normal' ? `${k}:normal:${v.mean}:${v.sd}` : `${k}:${v.lo}:${v.hi}`))
     .join(',');
 }
 
@@ -81,11 +88,7 @@ export function compileExpression(source: string, ranges: Ranges = {}): Compiled
     items: (size) => size,
     inputSpan: (_s, _i, start, end) => [start, end],
     outputSpan: (_s, start, end) => (reduction ? [0, 1] : [start, end]),
-    makeInputs: (size, seed) =>
-      vars.map((v, k) => {
-        const [lo, hi] = ranges[v] ?? DEFAULT_RANGE;
-        return uniformArray(size, seed, k, lo, hi);
-      }),
+    makeInputs: (size, seed) => vars.map((v, k) => drawInput(ranges[v] ?? DEFAULT_INPUT, size, seed, k)),
     cpu,
     ...(reduction
       ? {

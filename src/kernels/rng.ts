@@ -30,3 +30,36 @@ export function uniformArray(
   }
   return out;
 }
+
+/** Normal(mean, sd) values from the same kind of stream (Box–Muller on pairs of uniforms). */
+export function normalArray(
+  length: number,
+  seed: number,
+  stream: number,
+  mean: number,
+  sd: number,
+): Float32Array {
+  const u = uniformArray(length + (length % 2), seed, stream, 0, 1);
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(Math.max(u[i], 2 ** -32)));
+    const t = 2 * Math.PI * u[i + 1];
+    out[i] = mean + sd * r * Math.cos(t);
+    if (i + 1 < length) out[i + 1] = mean + sd * r * Math.sin(t);
+  }
+  return out;
+}
+
+/** How one input variable is drawn from the seed. */
+export type VarInput =
+  | { dist: 'uniform'; lo: number; hi: number }
+  | { dist: 'normal'; mean: number; sd: number };
+/** Per-variable inputs of an expression; variables not named are uniform on [-1, 1]. */
+export type Ranges = Readonly<Record<string, VarInput>>;
+export const DEFAULT_INPUT: VarInput = { dist: 'uniform', lo: -1, hi: 1 };
+
+export function drawInput(v: VarInput, length: number, seed: number, stream: number): Float32Array {
+  return v.dist === 'uniform'
+    ? uniformArray(length, seed, stream, v.lo, v.hi)
+    : normalArray(length, seed, stream, v.mean, v.sd);
+}

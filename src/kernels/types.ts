@@ -6,6 +6,8 @@
  * item is an element, for matmul a row of C, for reductions an element of the input (each range
  * yields one partial, combined pairwise).
  */
+import type { Ranges } from './rng';
+
 export type KernelKind = 'elementwise' | 'rows' | 'reduction';
 
 export interface Reference {
@@ -54,7 +56,7 @@ export interface KernelSpec {
   /** Not listed in the UI or CLI help (fault injection for tests). */
   hidden?: boolean;
   /** Expression kernels: what they were compiled from, so a worker can compile the same kernel. */
-  source?: { expr: string; ranges: Readonly<Record<string, readonly [number, number]>> };
+  source?: { expr: string; ranges: Ranges };
   inputNames: readonly string[];
   inputLength(size: number, input: number): number;
   makeInputs(size: number, seed: number): Float32Array[];

@@ -5,7 +5,7 @@ import { InputError, type RunOptions } from '../bench/options';
 import type { RunRecord } from '../bench/record';
 import type { Progress } from '../bench/runner';
 import type { Engine } from '../engine';
-import { EXPR_DEFAULT_SIZE, formatRanges, parseRanges } from '../expr/kernel';
+import { EXPR_DEFAULT_SIZE, formatRanges, parseRanges, type VarInput } from '../expr/kernel';
 import type { ProbedAdapter } from '../gpu/adapters';
 import { MAX_ELEMENTS } from '../kernels/common';
 import { registry } from '../kernels/registry';
@@ -106,7 +106,7 @@ export class KpApp extends LitElement {
   declare adapterIds: string[];
   declare adapterNotice: string;
   declare expr: string;
-  declare ranges: Record<string, [number, number]>;
+  declare ranges: Record<string, VarInput>;
   declare exprError: string | null;
   declare view: View;
   /** The tab went to the background during the run (browsers throttle it: timings suffer). */
@@ -180,10 +180,7 @@ export class KpApp extends LitElement {
       this.kernel = KpApp.EXPR;
       this.expr = o.expr;
       try {
-        this.ranges =
-          typeof o.ranges === 'string'
-            ? parseRanges(o.ranges)
-            : ({ ...(o.ranges ?? {}) } as Record<string, [number, number]>);
+        this.ranges = typeof o.ranges === 'string' ? parseRanges(o.ranges) : { ...(o.ranges ?? {}) };
       } catch {
         this.ranges = {};
       }

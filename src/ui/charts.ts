@@ -1,7 +1,6 @@
 import type { ChartConfiguration } from 'chart.js';
 import { baselineMs, speedup } from '../bench/compare';
 import { crossover, parallelEfficiency } from '../bench/experiments';
-import type { RunRecord } from '../bench/record';
 import { PALETTE, pointLabels, RecordsChart, verticalMarker, whiskers } from './chart-base';
 
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));

@@ -1,10 +1,16 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { ExprError } from '../expr/errors';
-import { type CompiledExpression, cachedExpression, DEFAULT_RANGE, type Ranges } from '../expr/kernel';
+import {
+  type CompiledExpression,
+  cachedExpression,
+  DEFAULT_INPUT,
+  type Ranges,
+  type VarInput,
+} from '../expr/kernel';
 
 export interface ExprChange {
   expr: string;
-  ranges: Record<string, [number, number]>;
+  ranges: Record<string, VarInput>;
   /** The compile error, if any (the run button should not run an invalid expression). */
   error: string | null;
 }
@@ -51,10 +57,10 @@ export class KpExprEditor extends LitElement {
   }
 
   /** Only the ranges of variables the expression uses (a stale range would be an error). */
-  private rangesFor(expr: string): Record<string, [number, number]> {
+  private rangesFor(expr: string): Record<string, VarInput> {
     const names = new Set(expr.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
-    const out: Record<string, [number, number]> = {};
-    for (const [k, v] of Object.entries(this.ranges)) if (names.has(k)) out[k] = [v[0], v[1]];
+    const out: Record<string, VarInput> = {};
+    for (const [k, v] of Object.entries(this.ranges)) if (names.has(k)) out[k] = { ...v };
     return out;
   }
 
@@ -73,13 +79,39 @@ export class KpExprEditor extends LitElement {
     this.emit();
   }
 
+  /** The two numbers of a variable's distribution: low and high, or mean and standard deviation. */
   private onRange(name: string, which: 0 | 1, e: Event) {
     const x = (e.target as HTMLInputElement).valueAsNumber;
     if (!Number.isFinite(x)) return;
-    const cur = this.ranges[name] ?? DEFAULT_RANGE;
-    const next: [number, number] = which === 0 ? [x, cur[1]] : [cur[0], x];
+    const cur = this.ranges[name] ?? DEFAULT_INPUT;
+    const next: VarInput =
+      cur.dist === 'uniform'
+        ? { dist: 'uniform', lo: which === 0 ? x : cur.lo, hi: which === 1 ? x : cur.hi }
+        : { dist: 'normal', mean: which === 0 ? x : cur.mean, sd: which === 1 ? x : cur.sd };
     this.ranges = { ...this.ranges, [name]: next };
     this.emit();
+  }
+
+  private onDist(name: string, e: Event) {
+    const dist = (e.target as HTMLSelectElement).value;
+    const next: VarInput = dist === 'normal' ? { dist: 'normal', mean: 0, sd: 1 } : { ...DEFAULT_INPUT };
+    this.ranges = { ...this.ranges, [name]: next };
+    this.emit();
+  }
+
+  private renderVar(v: string) {
+    const spec = this.ranges[v] ?? DEFAULT_INPUT;
+    const [a, b, la, lb, sep] =
+      spec.dist === 'uniform'
+        ? [spec.lo, spec.hi, 'low', 'high', '…']
+        : [spec.mean, spec.sd, 'mean', 'sd', '±'];
+    return html`<span data-var=${v}><code>${v}</code>
+      <select aria-label=${`${v} distribution`} @change=${(e: Event) => this.onDist(v, e)}>
+        <option value="uniform" ?selected=${spec.dist === 'uniform'}>uniform</option>
+        <option value="normal" ?selected=${spec.dist === 'normal'}>normal</option>
+      </select>
+      <input type="number" step="any" aria-label=${`${v} ${la}`} .value=${String(a)} @change=${(e: Event) => this.onRange(v, 0, e)} /> ${sep}
+      <input type="number" step="any" aria-label=${`${v} ${lb}`} .value=${String(b)} @change=${(e: Event) => this.onRange(v, 1, e)} /></span>`;
   }
 
   override render() {
@@ -94,13 +126,8 @@ export class KpExprEditor extends LitElement {
       ${
         compiled
           ? html`<div class="vars">
-              <span>Inputs (uniform, from the seed):</span>
-              ${compiled.program.vars.map((v) => {
-                const [lo, hi] = this.ranges[v] ?? DEFAULT_RANGE;
-                return html`<span data-var=${v}><code>${v}</code> in
-                  <input type="number" step="any" aria-label=${`${v} low`} .value=${String(lo)} @change=${(e: Event) => this.onRange(v, 0, e)} /> …
-                  <input type="number" step="any" aria-label=${`${v} high`} .value=${String(hi)} @change=${(e: Event) => this.onRange(v, 1, e)} /></span>`;
-              })}
+              <span>Inputs (drawn from the seed):</span>
+              ${compiled.program.vars.map((v) => this.renderVar(v))}
               <button type="button" @click=${() => {
                 this.showCode = !this.showCode;
               }} aria-expanded=${String(this.showCode)}>${this.showCode ? 'Hide' : 'Show'} generated code</button>

@@ -1,3 +1,5 @@
+import type { Ranges } from '../kernels/rng';
+
 /**
  * What the main side may ask of a pool worker. Messages carry kernel ids, sizes, ranges and buffers,
  * never functions (as Comlink's protocol does); the worker looks kernels up in its own registry.
@@ -6,7 +8,7 @@
 export interface KernelRef {
   kernel: string;
   expr?: string;
-  ranges?: Readonly<Record<string, readonly [number, number]>>;
+  ranges?: Ranges;
 }
 
 export interface SharedChunk extends KernelRef {

@@ -61,3 +61,16 @@ test('variables get ranges, the generated code is shown side by side, and a run 
   expect(recs).toHaveLength(3);
   for (const r of recs) expect(r.ok, JSON.stringify(r)).toBe(true);
 });
+
+test('a variable can be drawn from a normal distribution; the choice goes into the URL', async ({ page }) => {
+  await page.goto('/?expr=exp(-(z*z))&size=3001&reps=1');
+  await page.getByLabel('z distribution').selectOption('normal');
+  await expect(page).toHaveURL(/ranges=z%3Anormal%3A0%3A1/);
+  await page.getByLabel('z sd').fill('0.5');
+  await page.getByLabel('z sd').dispatchEvent('change');
+  await expect(page).toHaveURL(/ranges=z%3Anormal%3A0%3A0.5/);
+  const recs = await page.evaluate(() =>
+    window.playground.run({ expr: 'exp(-(z*z))', ranges: 'z:normal:0:0.5', size: 3001, reps: 1 }),
+  );
+  expect(recs.every((r) => r.ok)).toBe(true);
+});

@@ -3,7 +3,7 @@ import { runCpu } from '../../src/backends/main-thread';
 import { WorkerPool } from '../../src/backends/pool';
 import { WorkerPoolBackend } from '../../src/backends/worker-pool';
 import { verify } from '../../src/bench/verify';
-import { compileExpression, parseRanges } from '../../src/expr/kernel';
+import { compileExpression, formatRanges, parseRanges } from '../../src/expr/kernel';
 import { nodeWorkerFactory } from '../../src/runtime/node';
 import { EXPR_CASES, EXPR_SIZES } from '../shared/expr-cases';
 
@@ -64,5 +64,26 @@ describe('float32 semantics in JavaScript', () => {
       Number.NaN,
     ]);
     expect(run('(a > 0) & (b > 0)', [1, 1, -1], [1, -1, 1])).toEqual([1, 0, 0]);
+  });
+});
+
+describe('input distributions', () => {
+  it('parses and prints uniform and normal ranges', () => {
+    const r = parseRanges('a:0:10, b:normal:2:0.5');
+    expect(r).toEqual({ a: { dist: 'uniform', lo: 0, hi: 10 }, b: { dist: 'normal', mean: 2, sd: 0.5 } });
+    expect(formatRanges(r)).toBe('a:0:10,b:normal:2:0.5');
+    expect(() => parseRanges('a:normal:0:0')).toThrow(
+      "bad range 'a:normal:0:0': write NAME:normal:MEAN:SD with SD > 0, e.g. a:normal:0:1",
+    );
+  });
+  it('draws normal inputs with the asked mean and spread, the same for the same seed', () => {
+    const { kernel } = compileExpression('a + b', parseRanges('a:normal:5:2'));
+    const [a, b] = kernel.makeInputs(100_000, 3);
+    const mean = a.reduce((s, x) => s + x, 0) / a.length;
+    const sd = Math.sqrt(a.reduce((s, x) => s + (x - mean) ** 2, 0) / a.length);
+    expect(mean).toBeCloseTo(5, 1);
+    expect(sd).toBeCloseTo(2, 1);
+    expect(Math.min(...b)).toBeGreaterThanOrEqual(-1); // b stays uniform on [-1, 1]
+    expect(kernel.makeInputs(10, 3)[0]).toEqual(kernel.makeInputs(10, 3)[0]);
   });
 });
