@@ -1,9 +1,8 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { BACKEND_KINDS, type BackendKind } from '../backends/types';
 import { type ExperimentHooks, runScaling, runSweep, sweepSizes } from '../bench/experiments';
-import { InputError, type RunOptions } from '../bench/options';
+import type { RunOptions } from '../bench/options';
 import type { RunRecord } from '../bench/record';
-import type { Progress } from '../bench/runner';
 import type { Engine } from '../engine';
 import { EXPR_DEFAULT_SIZE, formatRanges, parseRanges, type VarInput } from '../expr/kernel';
 import type { ProbedAdapter } from '../gpu/adapters';
@@ -15,6 +14,7 @@ import './adapter-picker';
 import './expr-editor';
 import './heartbeat';
 import type { View } from './results-panel';
+import { RunController } from './run-controller';
 import './results-panel';
 
 const ADAPTERS_KEY = 'kernel-playground.adapters';
@@ -28,33 +28,11 @@ function storedAdapters(): string[] {
   }
 }
 
-/** The same configuration (a partial record and its final one). */
-function sameRow(a: RunRecord, b: RunRecord): boolean {
-  return a.device === b.device && a.size === b.size && a.workers === b.workers && a.kernel === b.kernel;
-}
-
 const BACKEND_NAMES: Record<BackendKind, string> = {
   main: 'Main thread',
   workers: 'Worker pool',
   webgpu: 'WebGPU',
 };
-
-function progressText(p: Progress): string {
-  switch (p.phase) {
-    case 'inputs':
-      return `${p.kernel}: generating inputs`;
-    case 'reference':
-      return `${p.kernel}: computing the float64 reference`;
-    case 'prepare':
-      return `${p.backend}: preparing (compile, allocate)`;
-    case 'cold':
-      return `${p.backend}: first (cold) run`;
-    case 'warmup':
-      return `${p.backend}: warm-up ${p.index} of ${p.of}`;
-    case 'rep':
-      return `${p.backend}: repetition ${p.index} of ${p.of}`;
-  }
-}
 
 /**
  * The app shell: pick a kernel, a size and backends, run, and read a live results table.
@@ -70,22 +48,17 @@ export class KpApp extends LitElement {
     workers: { state: true },
     reps: { state: true },
     warmup: { state: true },
-    records: { state: true },
-    running: { state: true },
-    progress: { state: true },
-    error: { state: true },
-    notices: { state: true },
     adapters: { state: true },
     adapterIds: { state: true },
     adapterNotice: { state: true },
     expr: { state: true },
     ranges: { state: true },
     exprError: { state: true },
-    view: { state: true },
-    backgrounded: { state: true },
   };
   /** The kernel select's value for "your own expression". */
   static readonly EXPR = 'expr';
+  /** Runs and their async state (records, progress, errors, cancel). */
+  readonly runs = new RunController(this);
   declare engine: Engine;
   declare kernel: string;
   declare size: number;
@@ -94,23 +67,13 @@ export class KpApp extends LitElement {
   declare workers: number;
   declare reps: number;
   declare warmup: number;
-  declare records: RunRecord[];
-  declare running: boolean;
-  declare progress: string;
-  declare error: string;
-  declare notices: string[];
   declare adapters: ProbedAdapter[] | null;
-  private controller: AbortController | null = null;
-  private runSerial = 0;
   /** Chosen adapter ids (empty: the default adapter); from the URL, else from the last visit. */
   declare adapterIds: string[];
   declare adapterNotice: string;
   declare expr: string;
   declare ranges: Record<string, VarInput>;
   declare exprError: string | null;
-  declare view: View;
-  /** The tab went to the background during the run (browsers throttle it: timings suffer). */
-  declare backgrounded: boolean;
 
   constructor() {
     super();
@@ -122,19 +85,12 @@ export class KpApp extends LitElement {
     this.workers = Math.max(1, Math.min(64, navigator.hardwareConcurrency || 1));
     this.reps = 5;
     this.warmup = 1;
-    this.records = [];
-    this.running = false;
-    this.progress = '';
-    this.error = '';
-    this.notices = [];
     this.adapters = null;
     this.adapterIds = storedAdapters();
     this.adapterNotice = '';
     this.expr = 'a**2 + b**2';
     this.ranges = {};
     this.exprError = null;
-    this.view = 'run';
-    this.backgrounded = false;
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -221,7 +177,7 @@ export class KpApp extends LitElement {
   }
 
   showError(message: string): void {
-    this.error = message;
+    this.runs.showError(message);
   }
 
   /**
@@ -231,7 +187,7 @@ export class KpApp extends LitElement {
   run(options: RunOptions = this.options()): Promise<RunRecord[]> {
     return this.execute('run', options, async (o, hooks) => {
       const { records, notes } = await this.engine.run(o, hooks);
-      this.notices = notes;
+      this.runs.setNotices(notes);
       return records;
     });
   }
@@ -247,70 +203,18 @@ export class KpApp extends LitElement {
     return this.execute('sweep', options, (o, hooks) => runSweep(this.engine, o, sweepSizes(o), hooks));
   }
 
-  private async execute(
+  private execute(
     view: View,
     options: RunOptions,
     body: (o: RunOptions, hooks: ExperimentHooks) => Promise<RunRecord[]>,
   ): Promise<RunRecord[]> {
-    this.controller?.abort();
-    const controller = new AbortController();
-    this.controller = controller;
-    const serial = ++this.runSerial;
-    const mine = () => serial === this.runSerial;
     this.applyOptions(options);
     this.syncUrl();
-    this.view = view;
-    this.running = true;
-    this.error = '';
-    this.notices = [];
-    this.records = [];
-    this.backgrounded = document.visibilityState === 'hidden';
-    let step = '';
-    const onHidden = () => {
-      if (document.visibilityState === 'hidden' && mine()) this.backgrounded = true;
-    };
-    document.addEventListener('visibilitychange', onHidden);
-    try {
-      const records = await body(options, {
-        signal: controller.signal,
-        onProgress: (p) => {
-          if (mine()) this.progress = `${step}${progressText(p)}`;
-        },
-        // A backend's row appears after its first repetition and is replaced as more finish.
-        onPartial: (r) => {
-          if (mine()) this.records = [...this.records.filter((x) => !sameRow(x, r)), r];
-        },
-        onRecord: (r) => {
-          if (mine()) this.records = [...this.records.filter((x) => !sameRow(x, r)), r];
-        },
-        onStep: (recs, k, of) => {
-          if (!mine()) return;
-          this.records = recs;
-          step = `${view === 'sweep' ? 'Size sweep' : 'Worker scaling'} step ${Math.min(k + 1, of)} of ${of} — `;
-        },
-        yieldToUi: () => new Promise((r) => setTimeout(r, 0)),
-      });
-      if (mine()) {
-        this.records = records;
-        window.dispatchEvent(new CustomEvent('playground-results', { detail: records }));
-      }
-      return records;
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      if (mine()) this.error = e instanceof InputError ? msg : `The run failed: ${msg}`;
-      throw e;
-    } finally {
-      document.removeEventListener('visibilitychange', onHidden);
-      if (mine()) {
-        this.running = false;
-        this.progress = '';
-        this.controller = null;
-      }
-    }
+    return this.runs.execute(view, options, body);
   }
 
   cancel(): void {
-    this.controller?.abort();
+    this.runs.cancel();
   }
 
   private onRunClick() {
@@ -436,12 +340,12 @@ export class KpApp extends LitElement {
         <label>Seed
           <input id="seed" type="number" min="0" max="4294967295" step="1" .value=${String(this.seed)} @change=${(e: Event) => this.onNumber('seed', e)} />
         </label>
-        <button id="run" type="submit" ?disabled=${this.running || (isExpr && this.exprError !== null)}>Run</button>
-        <button id="scaling" type="button" ?disabled=${this.running || (isExpr && this.exprError !== null)} @click=${this.onScalingClick}
+        <button id="run" type="submit" ?disabled=${this.runs.running || (isExpr && this.exprError !== null)}>Run</button>
+        <button id="scaling" type="button" ?disabled=${this.runs.running || (isExpr && this.exprError !== null)} @click=${this.onScalingClick}
           title="The pool at 1, 2, … workers against the main thread">Worker scaling</button>
-        <button id="sweep" type="button" ?disabled=${this.running || (isExpr && this.exprError !== null)} @click=${this.onSweepClick}
+        <button id="sweep" type="button" ?disabled=${this.runs.running || (isExpr && this.exprError !== null)} @click=${this.onSweepClick}
           title="Every chosen backend from tiny to large sizes">Size sweep</button>
-        <button id="cancel" type="button" ?disabled=${!this.running} @click=${() => this.cancel()}>Cancel</button>
+        <button id="cancel" type="button" ?disabled=${!this.runs.running} @click=${() => this.cancel()}>Cancel</button>
       </form>
       ${
         isExpr
@@ -449,11 +353,11 @@ export class KpApp extends LitElement {
           : html`<p class="summary">${k.summary}</p>`
       }
       <div class="progress-row">
-        <kp-heartbeat ?running=${this.running}></kp-heartbeat>
-        <div class="progress" id="progress" role="status" aria-live="polite">${this.running ? this.progress || 'starting…' : ''}</div>
+        <kp-heartbeat ?running=${this.runs.running}></kp-heartbeat>
+        <div class="progress" id="progress" role="status" aria-live="polite">${this.runs.running ? this.runs.progress || 'starting…' : ''}</div>
       </div>
-      ${this.error ? html`<div class="error" id="error" role="alert">${this.error}</div>` : nothing}
-      ${this.notices.map((n) => html`<div class="notice" role="note">${n}</div>`)}
+      ${this.runs.error ? html`<div class="error" id="error" role="alert">${this.runs.error}</div>` : nothing}
+      ${this.runs.notices.map((n) => html`<div class="notice" role="note">${n}</div>`)}
       ${
         this.adapters?.length && this.backends.includes('webgpu')
           ? html`<kp-adapters .adapters=${this.adapters.map((a) => a.desc)} .selected=${this.adapterIds}
@@ -462,11 +366,11 @@ export class KpApp extends LitElement {
       }
       ${this.adapterNotice ? html`<div class="notice" id="adapter-notice" role="note">${this.adapterNotice}</div>` : nothing}
       ${
-        this.backgrounded
+        this.runs.backgrounded
           ? html`<div class="notice" id="background-warning" role="note">The tab was in the background during this run: browsers throttle background tabs, so these timings may be too slow. Keep the tab visible while it runs.</div>`
           : nothing
       }
-      <kp-results-panel .records=${this.records} .view=${this.view} ?compute=${!isExpr && k.kind === 'rows'}></kp-results-panel>
+      <kp-results-panel .records=${this.runs.records} .view=${this.runs.view} ?compute=${!isExpr && k.kind === 'rows'}></kp-results-panel>
     `;
   }
 }

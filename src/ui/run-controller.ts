@@ -1,0 +1,139 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ExperimentHooks } from '../bench/experiments';
+import { InputError, type RunOptions } from '../bench/options';
+import type { RunRecord } from '../bench/record';
+import type { Progress } from '../bench/runner';
+import type { View } from './results-panel';
+
+export function progressText(p: Progress): string {
+  switch (p.phase) {
+    case 'inputs':
+      return `${p.kernel}: generating inputs`;
+    case 'reference':
+      return `${p.kernel}: computing the float64 reference`;
+    case 'prepare':
+      return `${p.backend}: preparing (compile, allocate)`;
+    case 'cold':
+      return `${p.backend}: first (cold) run`;
+    case 'warmup':
+      return `${p.backend}: warm-up ${p.index} of ${p.of}`;
+    case 'rep':
+      return `${p.backend}: repetition ${p.index} of ${p.of}`;
+  }
+}
+
+/** The same configuration (a partial record and its final one). */
+function sameRow(a: RunRecord, b: RunRecord): boolean {
+  return a.device === b.device && a.size === b.size && a.workers === b.workers && a.kernel === b.kernel;
+}
+
+/**
+ * The async state of runs, as a Lit reactive controller (the @lit/task habit): each run gets an
+ * AbortSignal, a new run cancels the one in flight, and an older run's results never overwrite a
+ * newer one's. Its host re-renders whenever records, progress or errors change.
+ */
+export class RunController implements ReactiveController {
+  records: RunRecord[] = [];
+  running = false;
+  progress = '';
+  error = '';
+  notices: string[] = [];
+  view: View = 'run';
+  /** The tab went to the background during the run (browsers throttle it: timings suffer). */
+  backgrounded = false;
+  private abort: AbortController | null = null;
+  private serial = 0;
+
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.abort?.abort();
+  }
+
+  private set(
+    patch: Partial<
+      Pick<RunController, 'records' | 'running' | 'progress' | 'error' | 'notices' | 'view' | 'backgrounded'>
+    >,
+  ): void {
+    Object.assign(this, patch);
+    this.host.requestUpdate();
+  }
+
+  showError(message: string): void {
+    this.set({ error: message });
+  }
+
+  setNotices(notices: string[]): void {
+    this.set({ notices });
+  }
+
+  cancel(): void {
+    this.abort?.abort();
+  }
+
+  /**
+   * Runs `body` as the current run: cancels the previous one, streams partial records and progress
+   * into the host, fires `playground-results` on success, and shows the error on failure (rejecting).
+   */
+  async execute(
+    view: View,
+    options: RunOptions,
+    body: (o: RunOptions, hooks: ExperimentHooks) => Promise<RunRecord[]>,
+  ): Promise<RunRecord[]> {
+    this.abort?.abort();
+    const abort = new AbortController();
+    this.abort = abort;
+    const serial = ++this.serial;
+    const mine = () => serial === this.serial;
+    this.set({
+      view,
+      running: true,
+      error: '',
+      notices: [],
+      records: [],
+      backgrounded: document.visibilityState === 'hidden',
+    });
+    let step = '';
+    const onHidden = () => {
+      if (document.visibilityState === 'hidden' && mine()) this.set({ backgrounded: true });
+    };
+    document.addEventListener('visibilitychange', onHidden);
+    const upsert = (r: RunRecord) => {
+      if (mine()) this.set({ records: [...this.records.filter((x) => !sameRow(x, r)), r] });
+    };
+    try {
+      const records = await body(options, {
+        signal: abort.signal,
+        onProgress: (p) => {
+          if (mine()) this.set({ progress: `${step}${progressText(p)}` });
+        },
+        // A backend's row appears after its first repetition and is replaced as more finish.
+        onPartial: upsert,
+        onRecord: upsert,
+        onStep: (recs, k, of) => {
+          if (!mine()) return;
+          step = `${view === 'sweep' ? 'Size sweep' : 'Worker scaling'} step ${Math.min(k + 1, of)} of ${of} — `;
+          this.set({ records: recs });
+        },
+        yieldToUi: () => new Promise((r) => setTimeout(r, 0)),
+      });
+      if (mine()) {
+        this.set({ records });
+        window.dispatchEvent(new CustomEvent('playground-results', { detail: records }));
+      }
+      return records;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (mine()) this.set({ error: e instanceof InputError ? msg : `The run failed: ${msg}` });
+      throw e;
+    } finally {
+      document.removeEventListener('visibilitychange', onHidden);
+      if (mine()) {
+        this.abort = null;
+        this.set({ running: false, progress: '' });
+      }
+    }
+  }
+}
