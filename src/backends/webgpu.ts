@@ -1,16 +1,13 @@
 import type { AdapterDescription, ProbedAdapter } from '../gpu/adapters';
 import { BufferPool } from '../gpu/buffer-pool';
+import { checkLimits, grid, PipelineCache, workgroupSize } from '../gpu/pipelines';
 import type { KernelSpec } from '../kernels/types';
-import { SHADERS } from '../shaders.gen';
 import { type Backend, now, type Prepared, type RunOutput, throwIfAborted } from './types';
 
 /** Elements one sum-pass invocation adds before the workgroup tree (ITEMS in shaders/sum.wgsl). */
 const SUM_ITEMS = 4;
 /** Output tile edge of shaders/matmul.wgsl. */
 const MATMUL_TILE = 64;
-const PREFERRED_WG = 256;
-/** Pipelines kept per device (each distinct expression compiles its own). */
-export const MAX_PIPELINES = 64;
 
 interface Pass {
   pipeline: GPUComputePipeline;
@@ -31,23 +28,6 @@ interface GpuPrepared extends Prepared {
   timer: { query: GPUQuerySet; resolve: GPUBuffer; read: GPUBuffer } | null;
 }
 
-/** Largest power of two <= x. */
-function floorPow2(x: number): number {
-  return 2 ** Math.floor(Math.log2(Math.max(1, x)));
-}
-
-/** A 1D count of workgroups laid out in 2D when it exceeds the per-dimension limit. */
-export function grid(groups: number, maxPerDim: number): [number, number, number] {
-  const x = Math.min(groups, maxPerDim);
-  const y = Math.ceil(groups / x);
-  if (y > maxPerDim) throw new Error(`the dispatch needs ${groups} workgroups, more than this device allows`);
-  return [x, y, 1];
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 3 : 0)} MiB`;
-}
-
 /**
  * Runs kernels as WGSL compute shaders on one adapter. The device is requested lazily with the
  * adapter's largest buffer limits and kept; pipelines are cached per (shader, workgroup size);
@@ -60,7 +40,7 @@ export class WebGpuBackend implements Backend {
   private device: GPUDevice | null = null;
   private devicePromise: Promise<GPUDevice> | null = null;
   private pool: BufferPool | null = null;
-  private pipelines = new Map<string, Promise<GPUComputePipeline>>();
+  private pipelines: PipelineCache | null = null;
   private disposing = false;
   private lost: { promise: Promise<never>; message: string | null } | null = null;
   /** GPU errors no error scope caught (tests require none). */
@@ -148,7 +128,7 @@ export class WebGpuBackend implements Backend {
         this.device = null;
         this.devicePromise = null;
         this.pool = null;
-        this.pipelines.clear();
+        this.pipelines = null;
       }
       if (!this.disposing) this.onDeviceLost?.(message);
     });
@@ -157,6 +137,7 @@ export class WebGpuBackend implements Backend {
     });
     this.device = device;
     this.pool = new BufferPool(device);
+    this.pipelines = new PipelineCache(device);
     return device;
   }
 
@@ -170,80 +151,17 @@ export class WebGpuBackend implements Backend {
     const d = await this.getDevice();
     return {
       maxComputeInvocationsPerWorkgroup: d.limits.maxComputeInvocationsPerWorkgroup,
-      workgroupSize: this.workgroupSize(d),
+      workgroupSize: workgroupSize(d.limits),
     };
   }
 
   counters(): { liveBuffers: number; liveBytes: number; pipelines: number } {
     const s = this.pool?.stats();
-    return { liveBuffers: s?.liveBuffers ?? 0, liveBytes: s?.liveBytes ?? 0, pipelines: this.pipelines.size };
-  }
-
-  private workgroupSize(device: GPUDevice): number {
-    const l = device.limits;
-    return floorPow2(Math.min(PREFERRED_WG, l.maxComputeInvocationsPerWorkgroup, l.maxComputeWorkgroupSizeX));
-  }
-
-  /** The kernel's main pipeline, or with `reduce` the one for a reduction's later passes. */
-  private pipeline(
-    device: GPUDevice,
-    kernel: KernelSpec,
-    wg: number,
-    reduce = false,
-  ): Promise<GPUComputePipeline> {
-    const { shader } = kernel.gpu;
-    const entryPoint = reduce && kernel.gpu.reduce ? kernel.gpu.reduce.entryPoint : kernel.gpu.entryPoint;
-    const code = reduce && kernel.gpu.reduce ? kernel.gpu.reduce.code : (kernel.gpu.code ?? SHADERS[shader]);
-    if (!code) throw new Error(`no WGSL shader '${shader}' for kernel '${kernel.id}'`);
-    const usesWg = /\boverride\s+WG\b/.test(code);
-    // Generated code is its own key (the same expression compiles once per device and workgroup size).
-    const key = `${kernel.gpu.code || reduce ? code : shader}:${entryPoint}:${usesWg ? wg : 'fixed'}`;
-    let p = this.pipelines.get(key);
-    if (!p) {
-      p = (async () => {
-        const module = device.createShaderModule({ code, label: `${shader}.wgsl` });
-        const info = await module.getCompilationInfo();
-        const errors = info.messages.filter((m) => m.type === 'error');
-        if (errors.length) {
-          throw new Error(
-            `${shader}.wgsl does not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`,
-          );
-        }
-        return device.createComputePipelineAsync({
-          label: `${shader} (WG=${usesWg ? wg : 'fixed'})`,
-          layout: 'auto',
-          compute: { module, entryPoint, constants: usesWg ? { WG: wg } : {} },
-        });
-      })();
-      p.catch(() => this.pipelines.delete(key));
-      this.pipelines.set(key, p);
-      // Bounded: generated expressions each make a pipeline; the oldest unused go first.
-      while (this.pipelines.size > MAX_PIPELINES)
-        this.pipelines.delete(this.pipelines.keys().next().value as string);
-    } else {
-      this.pipelines.delete(key); // most recently used last
-      this.pipelines.set(key, p);
-    }
-    return p;
-  }
-
-  /** Refuses, naming the limit, any buffer this device cannot create or bind. */
-  private checkLimits(device: GPUDevice, kernel: KernelSpec, size: number): void {
-    const l = device.limits;
-    const arrays = [
-      ...kernel.inputNames.map((name, i) => ({ name, bytes: 4 * kernel.inputLength(size, i) })),
-      { name: 'output', bytes: 4 * kernel.outputLength(size) },
-    ];
-    for (const { name, bytes } of arrays) {
-      const limit = Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize);
-      if (bytes > limit) {
-        const which =
-          l.maxStorageBufferBindingSize <= l.maxBufferSize ? 'maxStorageBufferBindingSize' : 'maxBufferSize';
-        throw new Error(
-          `size ${size} needs a ${mib(bytes)} buffer for ${kernel.id}'s ${name}, but ${this.desc.label} allows at most ${mib(limit)} (${which}); choose a smaller size`,
-        );
-      }
-    }
+    return {
+      liveBuffers: s?.liveBuffers ?? 0,
+      liveBytes: s?.liveBytes ?? 0,
+      pipelines: this.pipelines?.size ?? 0,
+    };
   }
 
   async prepare(
@@ -253,11 +171,12 @@ export class WebGpuBackend implements Backend {
     signal?: AbortSignal,
   ): Promise<GpuPrepared> {
     const device = await this.getDevice();
-    this.checkLimits(device, kernel, size);
+    checkLimits(device.limits, kernel, size, this.desc.label);
     const pool = this.pool!;
+    const cache = this.pipelines!;
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
-    const wg = kernel.gpu.fixedWorkgroup ?? this.workgroupSize(device);
+    const wg = kernel.gpu.fixedWorkgroup ?? workgroupSize(device.limits);
     const owned: GPUBuffer[] = [];
     const take = (bytes: number, usage: number, label: string) => {
       const b = pool.acquire(bytes, usage, label);
@@ -284,8 +203,8 @@ export class WebGpuBackend implements Backend {
     let reducePipeline: GPUComputePipeline;
     try {
       this.onPhase?.('compile');
-      pipeline = await this.pipeline(device, kernel, wg);
-      reducePipeline = kernel.gpu.reduce ? await this.pipeline(device, kernel, wg, true) : pipeline;
+      pipeline = await cache.get(kernel, wg);
+      reducePipeline = kernel.gpu.reduce ? await cache.get(kernel, wg, true) : pipeline;
     } catch (e) {
       await device.popErrorScope();
       await device.popErrorScope();
@@ -515,6 +434,6 @@ export class WebGpuBackend implements Backend {
     this.device?.destroy();
     this.device = null;
     this.devicePromise = null;
-    this.pipelines.clear();
+    this.pipelines = null;
   }
 }
