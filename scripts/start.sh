@@ -8,5 +8,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 open_flag=""
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ "$(uname)" = Darwin ]; then open_flag="--open"; fi
-echo "Kernel Playground: http://127.0.0.1:5173/  (Ctrl-C stops it)" >&2
+echo "Kernel Playground: starting the dev server; open the Local URL it prints (Ctrl-C stops it)" >&2
 exec npx vite $open_flag "$@"

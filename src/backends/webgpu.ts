@@ -1,6 +1,6 @@
 import type { AdapterDescription, ProbedAdapter } from '../gpu/adapters';
-import { BufferPool } from '../gpu/buffer-pool';
-import { checkLimits, grid, PipelineCache, workgroupSize } from '../gpu/pipelines';
+import { DeviceKeeper } from '../gpu/device';
+import { checkLimits, grid, workgroupSize } from '../gpu/pipelines';
 import type { KernelSpec } from '../kernels/types';
 import { type Backend, now, type Prepared, type RunOutput, throwIfAborted } from './types';
 
@@ -37,14 +37,7 @@ interface GpuPrepared extends Prepared {
 export class WebGpuBackend implements Backend {
   readonly kind = 'webgpu' as const;
   readonly label: string;
-  private device: GPUDevice | null = null;
-  private devicePromise: Promise<GPUDevice> | null = null;
-  private pool: BufferPool | null = null;
-  private pipelines: PipelineCache | null = null;
-  private disposing = false;
-  private lost: { promise: Promise<never>; message: string | null } | null = null;
-  /** GPU errors no error scope caught (tests require none). */
-  readonly uncapturedErrors: string[] = [];
+  private readonly keeper: DeviceKeeper;
   /**
    * Work per submission: elements for elementwise and reduction passes, flops for matmul. Larger runs
    * are split (about 0.25 s per submission on a software adapter; a desktop GPU's watchdog allows ~2 s).
@@ -54,28 +47,26 @@ export class WebGpuBackend implements Backend {
   lastSubmissions = 0;
   /** Test hook: called as each phase of prepare and run begins (a test can cancel exactly there). */
   onPhase: ((phase: 'compile' | 'upload' | 'dispatch' | 'readback') => void) | null = null;
-  /** Called when the device is lost, with a message that says which device and why. */
-  onDeviceLost: ((message: string) => void) | null = null;
-
-  private adapter: GPUAdapter;
-  private adapterUsed = false;
   readonly desc: AdapterDescription;
 
-  constructor(private readonly probed: ProbedAdapter) {
-    this.adapter = probed.adapter;
+  constructor(probed: ProbedAdapter) {
+    this.keeper = new DeviceKeeper(probed);
     this.desc = probed.desc;
     this.label = `WebGPU · ${probed.desc.label}`;
   }
 
   get hasTimestamps(): boolean {
-    return this.adapter.features.has('timestamp-query');
+    return this.keeper.hasTimestamps;
   }
 
-  /** An adapter makes one device: after the first (or when it was taken), ask for the same one again. */
-  private async freshAdapter(): Promise<GPUAdapter> {
-    const a = await this.probed.gpu.requestAdapter(this.probed.options);
-    if (!a) throw new Error(`the adapter ${this.desc.label} is no longer available`);
-    return a;
+  /** GPU errors no error scope caught (tests require none). */
+  get uncapturedErrors(): readonly string[] {
+    return this.keeper.uncapturedErrors;
+  }
+
+  /** Called when the device is lost, with a message that says which device and why. */
+  set onDeviceLost(cb: ((message: string) => void) | null) {
+    this.keeper.onLost = cb;
   }
 
   describe(): Record<string, unknown> {
@@ -83,67 +74,13 @@ export class WebGpuBackend implements Backend {
   }
 
   /** The device, requested on first use and again after a loss. */
-  getDevice(): Promise<GPUDevice> {
-    if (this.device) return Promise.resolve(this.device);
-    if (!this.devicePromise) this.devicePromise = this.requestDevice();
-    return this.devicePromise;
-  }
-
-  private async requestDevice(): Promise<GPUDevice> {
-    const a = this.adapter.limits;
-    const requiredLimits: Record<string, number> = {
-      maxBufferSize: a.maxBufferSize,
-      maxStorageBufferBindingSize: a.maxStorageBufferBindingSize,
-      maxComputeWorkgroupsPerDimension: a.maxComputeWorkgroupsPerDimension,
-    };
-    const requiredFeatures: GPUFeatureName[] = this.hasTimestamps ? ['timestamp-query'] : [];
-    const descriptor = { requiredLimits, requiredFeatures, label: `kernel-playground ${this.desc.id}` };
-    let device: GPUDevice;
-    try {
-      if (this.adapterUsed) this.adapter = await this.freshAdapter();
-      this.adapterUsed = true;
-      try {
-        device = await this.adapter.requestDevice(descriptor);
-      } catch {
-        // Another backend may have taken this adapter object ("consumed"): a fresh one is equivalent.
-        this.adapter = await this.freshAdapter();
-        device = await this.adapter.requestDevice(descriptor);
-      }
-    } catch (e) {
-      this.devicePromise = null;
-      throw new Error(`could not create a WebGPU device on ${this.desc.label}: ${(e as Error).message}`);
-    }
-    let rejectLost: (e: Error) => void = () => {};
-    const promise = new Promise<never>((_, reject) => {
-      rejectLost = reject;
-    });
-    promise.catch(() => {}); // observed by the races in run(); never an unhandled rejection
-    const lost = { promise, message: null as string | null };
-    this.lost = lost;
-    device.lost.then((info) => {
-      const message = `the WebGPU device on ${this.desc.label} was lost (${info.reason ?? 'unknown'}): ${info.message || 'no details'}; the next run will use a new device`;
-      lost.message = message;
-      rejectLost(new Error(message));
-      if (this.device === device) {
-        this.device = null;
-        this.devicePromise = null;
-        this.pool = null;
-        this.pipelines = null;
-      }
-      if (!this.disposing) this.onDeviceLost?.(message);
-    });
-    device.addEventListener('uncapturederror', (ev) => {
-      this.uncapturedErrors.push((ev as GPUUncapturedErrorEvent).error.message);
-    });
-    this.device = device;
-    this.pool = new BufferPool(device);
-    this.pipelines = new PipelineCache(device);
-    return device;
+  async getDevice(): Promise<GPUDevice> {
+    return (await this.keeper.get()).device;
   }
 
   /** Test hook: destroys the device as a driver reset would lose it. */
   loseDeviceForTest(): void {
-    this.device?.destroy();
+    this.keeper.loseForTest();
   }
 
   /** For tests: the device's invocation limit and the workgroup size the elementwise kernels use. */
@@ -156,11 +93,12 @@ export class WebGpuBackend implements Backend {
   }
 
   counters(): { liveBuffers: number; liveBytes: number; pipelines: number } {
-    const s = this.pool?.stats();
+    const set = this.keeper.peek();
+    const s = set?.pool.stats();
     return {
       liveBuffers: s?.liveBuffers ?? 0,
       liveBytes: s?.liveBytes ?? 0,
-      pipelines: this.pipelines?.size ?? 0,
+      pipelines: set?.pipelines.size ?? 0,
     };
   }
 
@@ -170,10 +108,8 @@ export class WebGpuBackend implements Backend {
     inputs: Float32Array[],
     signal?: AbortSignal,
   ): Promise<GpuPrepared> {
-    const device = await this.getDevice();
+    const { device, pool, pipelines: cache } = await this.keeper.get();
     checkLimits(device.limits, kernel, size, this.desc.label);
-    const pool = this.pool!;
-    const cache = this.pipelines!;
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     const wg = kernel.gpu.fixedWorkgroup ?? workgroupSize(device.limits);
@@ -316,32 +252,17 @@ export class WebGpuBackend implements Backend {
       release: () => {
         timer?.query.destroy();
         // Buffers of a lost device are gone with it; only a live pool takes them back.
-        if (this.pool === pool) for (const b of owned) pool.release(b);
+        if (this.keeper.peek()?.pool === pool) for (const b of owned) pool.release(b);
       },
     };
-  }
-
-  /** Awaits a GPU promise, or fails at once when the device is lost meanwhile. */
-  private async guard<T>(p: Promise<T>): Promise<T> {
-    const lost = this.lost;
-    if (lost?.message) throw new Error(lost.message);
-    try {
-      return await (lost ? Promise.race([p, lost.promise]) : p);
-    } catch (e) {
-      // An operation failing because its device went away may say so first in its own words ("Buffer
-      // was unmapped before mapping was resolved"): give the loss a moment to report, and prefer it.
-      if (lost && !lost.message)
-        await Promise.race([lost.promise.catch(() => {}), new Promise((r) => setTimeout(r, 100))]);
-      if (lost?.message) throw new Error(lost.message);
-      throw e;
-    }
   }
 
   async run(prep: Prepared, signal?: AbortSignal): Promise<RunOutput> {
     const p = prep as GpuPrepared;
     const device = await this.getDevice();
-    if (p.device !== device)
-      throw new Error(this.lost?.message ?? 'the WebGPU device changed since this run was prepared');
+    if (p.device !== device) {
+      throw new Error(this.keeper.lostMessage() ?? 'the WebGPU device changed since this run was prepared');
+    }
     throwIfAborted(signal);
     device.pushErrorScope('validation');
     let scoped = true;
@@ -355,7 +276,7 @@ export class WebGpuBackend implements Backend {
       for (const [i, x] of p.inputs.entries()) {
         device.queue.writeBuffer(p.inputBuffers[i], 0, x.buffer, x.byteOffset, x.byteLength);
       }
-      await this.guard(device.queue.onSubmittedWorkDone());
+      await this.keeper.guard(device.queue.onSubmittedWorkDone());
       const t1 = now();
       phase('dispatch');
       // One command buffer per submission; timestamps at the start of the first pass and the end of
@@ -387,22 +308,22 @@ export class WebGpuBackend implements Backend {
         device.queue.submit([enc.finish()]);
       }
       this.lastSubmissions = p.submissions.length;
-      await this.guard(device.queue.onSubmittedWorkDone());
+      await this.keeper.guard(device.queue.onSubmittedWorkDone());
       const t2 = now();
       phase('readback');
       const enc2 = device.createCommandEncoder({ label: `${p.kernel.id} readback` });
       enc2.copyBufferToBuffer(p.output, 0, p.staging, 0, p.outputBytes);
       device.queue.submit([enc2.finish()]);
-      await this.guard(p.staging.mapAsync(GPUMapMode.READ, 0, p.outputBytes));
+      await this.keeper.guard(p.staging.mapAsync(GPUMapMode.READ, 0, p.outputBytes));
       const output = new Float32Array(p.staging.getMappedRange(0, p.outputBytes).slice(0));
       p.staging.unmap();
       const t3 = now();
       scoped = false;
-      const err = await this.guard(device.popErrorScope());
+      const err = await this.keeper.guard(device.popErrorScope());
       if (err) throw new Error(`WebGPU validation error running ${p.kernel.id}: ${err.message}`);
       let gpuMs: number | undefined;
       if (p.timer) {
-        await this.guard(p.timer.read.mapAsync(GPUMapMode.READ));
+        await this.keeper.guard(p.timer.read.mapAsync(GPUMapMode.READ));
         const ts = new BigInt64Array(p.timer.read.getMappedRange().slice(0));
         p.timer.read.unmap();
         const ns = Number(ts[1] - ts[0]);
@@ -429,11 +350,6 @@ export class WebGpuBackend implements Backend {
   }
 
   dispose(): void {
-    this.disposing = true;
-    this.pool?.clear();
-    this.device?.destroy();
-    this.device = null;
-    this.devicePromise = null;
-    this.pipelines = null;
+    this.keeper.dispose();
   }
 }
