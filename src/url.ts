@@ -1,20 +1,6 @@
 import { InputError, parseBackends, type RunOptions } from './bench/options';
 
-/** The URL contract's parameters (../shared/CONTRACTS.md). */
-export const URL_PARAMS = [
-  'kernel',
-  'expr',
-  'ranges',
-  'size',
-  'seed',
-  'backends',
-  'workers',
-  'adapter',
-  'reps',
-  'warmup',
-  'autorun',
-] as const;
-
+/** Run options read from a URL of the contract in ../shared/CONTRACTS.md. */
 export interface UrlState {
   options: RunOptions;
   autorun: boolean;

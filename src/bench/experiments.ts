@@ -73,11 +73,6 @@ export async function runSweep(
   return all;
 }
 
-/** Series key for a record: its device (one series per backend and adapter). */
-export function seriesKey(r: RunRecord): string {
-  return r.device;
-}
-
 /**
  * The smallest size from which a backend's median stays below the main thread's, or null: where the
  * GPU (or the pool) overtakes the CPU once its fixed costs are paid.

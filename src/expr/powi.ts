@@ -27,8 +27,3 @@ export function powiPlan(n: number): [number, number][] {
   }
   return steps;
 }
-
-/** Index of the value holding x^|n| after the plan's steps (0 when |n| <= 1). */
-export function powiResultIndex(n: number): number {
-  return Math.abs(n) <= 1 ? 0 : powiPlan(n).length;
-}

@@ -31,13 +31,6 @@ export const KEY_LIMITS = [
   'maxStorageBuffersPerShaderStage',
 ] as const;
 
-export const NOTABLE_FEATURES = [
-  'timestamp-query',
-  'shader-f16',
-  'subgroups',
-  'core-features-and-limits',
-] as const;
-
 export function slug(s: string): string {
   return s
     .toLowerCase()
