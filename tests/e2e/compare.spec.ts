@@ -187,18 +187,18 @@ test('the main page has no serious or critical accessibility violations after a 
 });
 
 test('rows and charts update as repetitions finish, before the run ends', async ({ page }) => {
-  await page.goto('/?kernel=matmul&size=200&backends=workers,webgpu&reps=40');
+  await page.goto('/?kernel=matmul&size=200&backends=workers,webgpu&reps=120');
   const done = waitForResults(page);
   await page.locator('#run').click();
   // While the GPU row is still being measured, the workers row and a growing strip are already there.
-  await expect(page.locator('#progress')).toContainText(/WebGPU.*repetition (1[0-9]|[2-3][0-9]) of 40/, {
+  await expect(page.locator('#progress')).toContainText(/WebGPU.*repetition ([1-9][0-9]) of 120/, {
     timeout: 60_000,
   });
   await expect(page.locator('kp-results tbody tr')).toHaveCount(2);
   const partial = await chartShape(page, '#spread-chart');
-  expect(partial?.[0].points).toBe(40);
+  expect(partial?.[0].points).toBe(120);
   expect(partial?.[1].points).toBeGreaterThan(0);
-  expect(partial?.[1].points).toBeLessThan(40);
+  expect(partial?.[1].points).toBeLessThan(120);
   await done;
-  expect((await chartShape(page, '#spread-chart'))?.[1].points).toBe(40);
+  expect((await chartShape(page, '#spread-chart'))?.[1].points).toBe(120);
 });
