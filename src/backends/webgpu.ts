@@ -39,10 +39,12 @@ export class WebGpuBackend implements Backend {
   readonly label: string;
   private readonly keeper: DeviceKeeper;
   /**
-   * Work per submission: elements for elementwise and reduction passes, flops for matmul. Larger runs
-   * are split (about 0.25 s per submission on a software adapter; a desktop GPU's watchdog allows ~2 s).
+   * Work per submission: elements for elementwise and reduction passes, flops for matmul; larger runs
+   * are split. A software adapter gets 4 Mi elements / 2^30 flops (about 0.25 s on SwiftShader here); a
+   * hardware one 64 Mi / 2^36 (about 0.7 s even at 100 GFLOP/s, under the ~2 s a desktop watchdog allows,
+   * and few enough submissions not to distort a fast GPU's timings).
    */
-  submitBudget = { elements: 1 << 22, flops: 2 ** 30 };
+  submitBudget: { elements: number; flops: number };
   /** Submissions the last run made (tests check the split). */
   lastSubmissions = 0;
   /** Test hook: called as each phase of prepare and run begins (a test can cancel exactly there). */
@@ -53,6 +55,9 @@ export class WebGpuBackend implements Backend {
     this.keeper = new DeviceKeeper(probed);
     this.desc = probed.desc;
     this.label = `WebGPU · ${probed.desc.label}`;
+    this.submitBudget = probed.desc.fallback
+      ? { elements: 2 ** 22, flops: 2 ** 30 }
+      : { elements: 2 ** 26, flops: 2 ** 36 };
   }
 
   get hasTimestamps(): boolean {
