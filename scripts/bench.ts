@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { speedup } from '../src/bench/compare';
+import { toMarkdown } from '../src/bench/export';
 import type { RunRecord } from '../src/bench/record';
 import { registry } from '../src/kernels/registry';
 
@@ -42,18 +42,8 @@ for (const id of ids) {
   if (r.status !== 0 && r.status !== 1) throw new Error(`the CLI failed for ${id} (exit ${r.status})`);
   all.push(...(JSON.parse(r.stdout) as RunRecord[]));
 }
-const f = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? '—' : v.toFixed(d));
 const env = all[0]?.env;
 console.log(
   `${env?.runtime}, ${env?.cores} cores, app ${env?.appVersion}, ${new Date().toISOString().slice(0, 10)}\n`,
 );
-console.log(
-  '| kernel | size | device | cold ms | median ms | p10–p90 ms | kernel ms | GB/s | GFLOP/s | vs main | verified |',
-);
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
-for (const r of all) {
-  const dev = r.device + (r.transfer ? ` (${r.transfer})` : '');
-  console.log(
-    `| ${r.kernel} | ${r.size} | ${dev} | ${f(r.coldMs, 1)} | ${f(r.medianMs)} | ${f(r.p10Ms)}–${f(r.p90Ms)} | ${f(r.kernelMedianMs, 3)} | ${f(r.gbps)} | ${f(r.gflops)} | ${speedup(all, r)} | ${r.ok ? 'yes' : `NO: ${r.error}`} |`,
-  );
-}
+process.stdout.write(toMarkdown(all)); // the table the page's "Copy as Markdown" gives

@@ -1,16 +1,9 @@
-import { InputError, parseBackends, type RunOptions } from './bench/options';
+import { InputError, numberText, parseBackends, type RunOptions } from './bench/options';
 
 /** Run options read from a URL of the contract in ../shared/CONTRACTS.md. */
 export interface UrlState {
   options: RunOptions;
   autorun: boolean;
-}
-
-function int(name: string, v: string | null): number | undefined {
-  if (v === null) return undefined;
-  const n = v.trim() === '' ? Number.NaN : Number(v);
-  if (!Number.isFinite(n)) throw new InputError(`${name} must be an integer, got '${v}'`);
-  return n;
 }
 
 /** Reads run options from a query string; throws InputError for a malformed value. */
@@ -26,11 +19,11 @@ export function parseUrl(search: string, defaultKernel: string): UrlState {
   }
   const ranges = q.get('ranges');
   if (ranges !== null) options.ranges = ranges;
-  options.size = int('size', q.get('size'));
-  options.seed = int('seed', q.get('seed'));
-  options.workers = int('workers', q.get('workers'));
-  options.reps = int('reps', q.get('reps'));
-  options.warmup = int('warmup', q.get('warmup'));
+  options.size = numberText('size', q.get('size'));
+  options.seed = numberText('seed', q.get('seed'));
+  options.workers = numberText('workers', q.get('workers'));
+  options.reps = numberText('reps', q.get('reps'));
+  options.warmup = numberText('warmup', q.get('warmup'));
   const backends = q.get('backends');
   if (backends !== null) options.backends = parseBackends(backends);
   const adapter = q.get('adapter');

@@ -37,6 +37,17 @@ export interface ResolvedOptions {
 
 export { InputError };
 
+/**
+ * An integer option as the user typed it (URL, CLI, widget attribute): absent stays undefined; text
+ * that is not a number is refused with that text. Range checks come later, in resolveOptions.
+ */
+export function numberText(name: string, v: string | null | undefined): number | undefined {
+  if (v === null || v === undefined) return undefined;
+  const n = v.trim() === '' ? Number.NaN : Number(v);
+  if (!Number.isFinite(n)) throw new InputError(`${name} must be an integer, got '${v}'`);
+  return n;
+}
+
 function intIn(name: string, v: unknown, lo: number, hi: number): number {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isFinite(n) || !Number.isInteger(n)) {

@@ -1,14 +1,5 @@
-import { speedup } from '../bench/compare';
+import { formatMs, formatRate, speedup } from '../bench/compare';
 import type { RunRecord } from '../bench/record';
-
-function fmtMs(v: number | null | undefined): string {
-  if (v === null || v === undefined) return '—';
-  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3);
-}
-
-function fmtNum(v: number | undefined, digits = 1): string {
-  return v === undefined || !Number.isFinite(v) ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(digits);
-}
 
 /** A plain-text table, one row per record; the columns say what was timed. */
 export function formatTable(records: readonly RunRecord[]): string {
@@ -30,12 +21,12 @@ export function formatTable(records: readonly RunRecord[]): string {
     r.kernel === 'expr' ? `expr ${r.expr}` : r.kernel,
     String(r.size),
     r.device + (r.transfer ? ` (${r.transfer})` : ''),
-    fmtMs(r.coldMs),
-    fmtMs(r.medianMs),
-    r.p10Ms === null ? '—' : `${fmtMs(r.p10Ms)}–${fmtMs(r.p90Ms)}`,
-    fmtMs(r.kernelMedianMs),
-    fmtNum(r.gbps),
-    fmtNum(r.gflops),
+    formatMs(r.coldMs),
+    formatMs(r.medianMs),
+    r.p10Ms === null ? '—' : `${formatMs(r.p10Ms)}–${formatMs(r.p90Ms)}`,
+    formatMs(r.kernelMedianMs),
+    formatRate(r.gbps),
+    formatRate(r.gflops),
     speedup(records, r),
     r.maxAbsErr === null ? '—' : r.maxAbsErr.toExponential(1),
     r.ok ? 'yes' : `NO: ${r.error ?? 'not verified'}`,

@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { InputError, parseBackends, type RunOptions, resolveOptions } from '../bench/options';
+import { InputError, numberText, parseBackends, type RunOptions, resolveOptions } from '../bench/options';
 import { verify } from '../bench/verify';
 import { Engine, EnvironmentError } from '../engine';
 import { compileExpression } from '../expr/kernel';
@@ -59,24 +59,18 @@ function parseRunArgs(cmd: string, argv: string[]): { opts: RunOptions; json: bo
   }
   if (!values.kernel && values.expr === undefined)
     throw new UsageError(`${cmd} needs --kernel ID or --expr EXPR`);
-  const num = (v: string | undefined) =>
-    v === undefined ? undefined : Number(v.trim() === '' ? Number.NaN : v);
+  // Backends first, then the numbers: the same order of checks as before.
+  const backends = values.backends === undefined ? undefined : parseBackends(values.backends);
   const opts: RunOptions = {
     ...(values.expr !== undefined ? { expr: values.expr, ranges: values.ranges } : { kernel: values.kernel }),
-    size: num(values.size),
-    seed: num(values.seed),
-    backends: values.backends === undefined ? undefined : parseBackends(values.backends),
-    workers: num(values.workers),
+    size: numberText('size', values.size),
+    seed: numberText('seed', values.seed),
+    backends,
+    workers: numberText('workers', values.workers),
     adapter: values.adapter?.split(','),
-    reps: num(values.reps),
-    warmup: num(values.warmup),
+    reps: numberText('reps', values.reps),
+    warmup: numberText('warmup', values.warmup),
   };
-  // A value given but not a number is reported with the text the user typed.
-  for (const k of ['size', 'seed', 'workers', 'reps', 'warmup'] as const) {
-    if (values[k] !== undefined && !Number.isFinite(opts[k])) {
-      throw new InputError(`${k} must be an integer, got '${values[k]}'`);
-    }
-  }
   resolveOptions(opts); // every value checked before anything runs
   return { opts, json: values.json, chromium: values.chromium };
 }

@@ -1,18 +1,11 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { speedup } from '../bench/compare';
-import { InputError, parseBackends, type RunOptions } from '../bench/options';
+import { InputError, numberText, parseBackends, type RunOptions } from '../bench/options';
 import type { RunRecord } from '../bench/record';
 import type { Engine } from '../engine';
 
 /** One engine (one worker pool, one GPU device per adapter) for every widget on the page. */
 export type EngineSource = () => Engine;
-
-function strictInt(name: string, v: string | null): number | undefined {
-  if (v === null) return undefined;
-  const n = v.trim() === '' ? Number.NaN : Number(v);
-  if (!Number.isFinite(n)) throw new InputError(`${name} must be an integer, got '${v}'`);
-  return n;
-}
 
 const ms = (v: number | null) =>
   v === null ? '—' : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(2);
@@ -89,11 +82,11 @@ export class KernelRace extends LitElement {
     const ranges = a('ranges');
     return {
       ...(expr !== null ? { expr, ...(ranges !== null ? { ranges } : {}) } : { kernel: kernel! }),
-      size: strictInt('size', a('size')),
-      warmup: strictInt('warmup', a('warmup')),
-      seed: strictInt('seed', a('seed')),
-      reps: strictInt('reps', a('reps')) ?? 3,
-      workers: strictInt('workers', a('workers')),
+      size: numberText('size', a('size')),
+      warmup: numberText('warmup', a('warmup')),
+      seed: numberText('seed', a('seed')),
+      reps: numberText('reps', a('reps')) ?? 3,
+      workers: numberText('workers', a('workers')),
       ...(backends !== null ? { backends: parseBackends(backends) } : {}),
       ...(adapter !== null ? { adapter: adapter.split(',') } : {}),
     };

@@ -1,14 +1,6 @@
 import { css, html, LitElement } from 'lit';
-import { speedup } from '../bench/compare';
+import { formatMs, formatRate, speedup } from '../bench/compare';
 import type { RunRecord } from '../bench/record';
-
-function ms(v: number | null | undefined): string {
-  if (v === null || v === undefined) return '—';
-  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3);
-}
-function rate(v: number | undefined): string {
-  return v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(1);
-}
 
 /**
  * One row per backend: device, cold, warm median, p10–p90, GPU kernel time, GB/s or GFLOP/s,
@@ -70,17 +62,19 @@ export class KpResults extends LitElement {
     if (r.fallback) notes.push('software adapter — says nothing about GPU speed');
     if (r.phasesMs) {
       const p = r.phasesMs;
-      notes.push(`upload ${ms(p.upload)} · dispatch ${ms(p.dispatch)} · readback ${ms(p.readback)} ms`);
+      notes.push(
+        `upload ${formatMs(p.upload)} · dispatch ${formatMs(p.dispatch)} · readback ${formatMs(p.readback)} ms`,
+      );
     }
     if (r.batch) notes.push(`batched: ${r.batch} runs per sample (one run is too short for the timer)`);
     return html`<tr data-backend=${r.backend} data-ok=${String(r.ok)}>
       <th scope="row">${r.device}${notes.map((n) => html`<span class="note">${n}</span>`)}</th>
       ${this.manySizes() ? html`<td>${r.size}</td>` : ''}
-      <td>${ms(r.coldMs)}</td>
-      <td>${ms(r.medianMs)}</td>
-      <td>${r.p10Ms === null ? '—' : `${ms(r.p10Ms)}–${ms(r.p90Ms)}`}</td>
-      <td>${ms(r.kernelMedianMs)}</td>
-      <td>${rate(this.compute ? r.gflops : r.gbps)}</td>
+      <td>${formatMs(r.coldMs)}</td>
+      <td>${formatMs(r.medianMs)}</td>
+      <td>${r.p10Ms === null ? '—' : `${formatMs(r.p10Ms)}–${formatMs(r.p90Ms)}`}</td>
+      <td>${formatMs(r.kernelMedianMs)}</td>
+      <td>${formatRate(this.compute ? r.gflops : r.gbps)}</td>
       <td>${speedup(this.records, r)}</td>
       <td>${r.maxAbsErr === null ? '—' : r.maxAbsErr.toExponential(1)}</td>
       <td class="verified">${
