@@ -3,16 +3,11 @@
 // held in 8 vec4 accumulators. K advances in steps of 16: the A tile is stored transposed in workgroup
 // memory (As[k][row]) so an invocation reads its 8 rows contiguously. 128 invocations fit every
 // device, including compatibility-mode ones (whose default limit is 128).
+// Params (n, offset) and the bindings A, B (read) and C (read_write) are declared in
+// src/kernels/matmul.ts, which generates the header; this file is the body.
 const TILE: u32 = 64u;
 const BK: u32 = 16u;
 const THREADS: u32 = 128u;
-
-struct Params { n: u32, offset: u32 }
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> A: array<f32>;
-@group(0) @binding(2) var<storage, read> B: array<f32>;
-@group(0) @binding(3) var<storage, read_write> C: array<f32>;
 
 var<workgroup> As: array<f32, 1024>;   // BK × TILE, As[k * TILE + row]
 var<workgroup> Bs: array<f32, 1024>;   // BK × TILE, Bs[k * TILE + col]

@@ -7,7 +7,7 @@ interface MainPrepared extends Prepared {
   output: Float32Array;
 }
 
-/** Calls the kernel's CPU function over the whole range on the calling thread. */
+/** Calls the kernel's CPU program over the whole range on the calling thread. */
 export class MainThreadBackend implements Backend {
   readonly kind = 'main' as const;
   readonly label = 'main thread';
@@ -17,8 +17,7 @@ export class MainThreadBackend implements Backend {
   }
 
   async prepare(kernel: KernelSpec, size: number, inputs: Float32Array[]): Promise<MainPrepared> {
-    const output = new Float32Array(kernel.kind === 'reduction' ? 1 : kernel.outputLength(size));
-    return { kernel, size, inputs, output, release() {} };
+    return { kernel, size, inputs, output: cpuOutput(kernel, size), release() {} };
   }
 
   async run(prep: Prepared, signal?: AbortSignal): Promise<RunOutput> {
@@ -32,17 +31,19 @@ export class MainThreadBackend implements Backend {
   dispose(): void {}
 }
 
-/**
- * The whole kernel on one thread: one range, and for reductions one partial that is the result.
- * Writes into `out` when given (its length must be the output length, or 1 for reductions).
- */
+/** What one range of the CPU program writes: the output, or one partial of a reducing program. */
+function cpuOutput(kernel: KernelSpec, size: number): Float32Array {
+  return new Float32Array(kernel.cpu.reduce ? kernel.cpu.reduce.width : kernel.outputLength(size));
+}
+
+/** The whole kernel on one thread: one range, and for reducing programs one partial, combined. */
 export function runCpu(
   kernel: KernelSpec,
   size: number,
   inputs: readonly Float32Array[],
-  out: Float32Array = new Float32Array(kernel.kind === 'reduction' ? 1 : kernel.outputLength(size)),
+  out: Float32Array = cpuOutput(kernel, size),
 ): Float32Array {
-  kernel.cpu(inputs, out, size, 0, kernel.items(size));
-  if (kernel.kind === 'reduction' && kernel.combine) return kernel.combine(out);
-  return out;
+  const { cpu } = kernel;
+  cpu.run(inputs, out, size, 0, cpu.items(size));
+  return cpu.reduce ? cpu.reduce.combine(out) : out;
 }

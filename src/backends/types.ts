@@ -1,3 +1,4 @@
+import { CancelledError } from '../errors';
 import type { KernelSpec } from '../kernels/types';
 
 export type BackendKind = 'main' | 'workers' | 'webgpu';
@@ -34,9 +35,7 @@ export function abortError(signal?: AbortSignal): Error {
   const reason = signal?.reason;
   // A reason the caller chose is kept; the platform's default ("This operation was aborted") is not.
   if (reason instanceof Error && reason.name !== 'AbortError') return reason;
-  const e = new Error(typeof reason === 'string' ? reason : 'the run was cancelled');
-  e.name = 'AbortError';
-  return e;
+  return new CancelledError(typeof reason === 'string' ? reason : undefined);
 }
 
 export function throwIfAborted(signal?: AbortSignal): void {

@@ -1,19 +1,10 @@
+import { KernelError } from '../errors';
 import type { AdapterDescription, ProbedAdapter } from '../gpu/adapters';
 import { DeviceKeeper } from '../gpu/device';
-import { checkLimits, grid, workgroupSize } from '../gpu/pipelines';
+import { checkLimits, workgroupSize } from '../gpu/pipelines';
+import { encodePlan, type Pass } from '../gpu/plan';
 import type { KernelSpec } from '../kernels/types';
 import { type Backend, now, type Prepared, type RunOutput, throwIfAborted } from './types';
-
-/** Elements one sum-pass invocation adds before the workgroup tree (ITEMS in shaders/sum.wgsl). */
-const SUM_ITEMS = 4;
-/** Output tile edge of shaders/matmul.wgsl. */
-const MATMUL_TILE = 64;
-
-interface Pass {
-  pipeline: GPUComputePipeline;
-  bindGroup: GPUBindGroup;
-  workgroups: [number, number, number];
-}
 
 interface GpuPrepared extends Prepared {
   device: GPUDevice;
@@ -114,10 +105,16 @@ export class WebGpuBackend implements Backend {
     signal?: AbortSignal,
   ): Promise<GpuPrepared> {
     const { device, pool, pipelines: cache } = await this.keeper.get();
-    checkLimits(device.limits, kernel, size, this.desc.label);
+    const program = kernel.gpu;
+    const wg = workgroupSize(device.limits);
+    const plan = program.plan(size, {
+      wg,
+      maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
+      budget: this.submitBudget,
+    });
+    checkLimits(device.limits, kernel, size, plan, this.desc.label);
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
-    const wg = kernel.gpu.fixedWorkgroup ?? workgroupSize(device.limits);
     const owned: GPUBuffer[] = [];
     const take = (bytes: number, usage: number, label: string) => {
       const b = pool.acquire(bytes, usage, label);
@@ -135,92 +132,28 @@ export class WebGpuBackend implements Backend {
       GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
       `${kernel.id}.staging`,
     );
-    const uniform = (data: ArrayBuffer, label: string) => {
-      const b = take(data.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label);
-      device.queue.writeBuffer(b, 0, data);
-      return b;
-    };
-    let pipeline: GPUComputePipeline;
-    let reducePipeline: GPUComputePipeline;
+    const buffers = new Map<string, GPUBuffer>(inputBuffers.map((b, i) => [`in${i}`, b]));
+    buffers.set('out', output);
+    for (const sc of plan.scratch)
+      buffers.set(sc.name, take(4 * sc.length, STORAGE, `${kernel.id}.${sc.name}`));
+    let submissions: Pass[][];
     try {
       this.onPhase?.('compile');
-      pipeline = await cache.get(kernel, wg);
-      reducePipeline = kernel.gpu.reduce ? await cache.get(kernel, wg, true) : pipeline;
+      const pipelines = new Map<string, GPUComputePipeline>();
+      for (const name of new Set(plan.passes.map((p) => p.shader))) {
+        const shader = program.shaders[name];
+        if (!shader)
+          throw new KernelError(`${kernel.id}'s plan runs shader '${name}', which its program lacks`);
+        pipelines.set(name, await cache.get(shader, wg));
+      }
+      submissions = encodePlan(device, program, plan, pipelines, buffers, (bytes, label) =>
+        take(bytes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, `${kernel.id}.${label}`),
+      );
     } catch (e) {
       await device.popErrorScope();
       await device.popErrorScope();
       for (const b of owned) pool.release(b);
       throw e;
-    }
-    const bind = (buffers: GPUBuffer[], label: string, on = pipeline): GPUBindGroup =>
-      device.createBindGroup({
-        label,
-        layout: on.getBindGroupLayout(0),
-        entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-      });
-    const maxDim = device.limits.maxComputeWorkgroupsPerDimension;
-    const submissions: Pass[][] = [[]];
-    /**
-     * A dispatch of `groups` workgroups, split into slices of at most `perSubmit` (each with its own
-     * `offset` uniform) when it is large: each slice then goes into a submission of its own, so no
-     * submission runs long enough for a slow adapter's watchdog to reset the device.
-     */
-    const dispatch = (
-      on: GPUComputePipeline,
-      groups: number,
-      perSubmit: number,
-      n: number,
-      buffers: GPUBuffer[],
-      label: string,
-    ) => {
-      const slices = Math.ceil(groups / Math.max(1, perSubmit));
-      for (let sIdx = 0; sIdx < slices; sIdx++) {
-        const offset = sIdx * perSubmit;
-        const count = slices === 1 ? groups : Math.min(perSubmit, groups - offset);
-        const u = uniform(kernel.gpu.uniforms(n, offset), `${label}.params${slices > 1 ? `@${offset}` : ''}`);
-        const pass = {
-          pipeline: on,
-          bindGroup: bind([u, ...buffers], label, on),
-          workgroups: grid(count, maxDim),
-        };
-        if (slices === 1) submissions[submissions.length - 1].push(pass);
-        else submissions.push([pass], []);
-      }
-    };
-    const budget = this.submitBudget;
-    if (kernel.kind === 'reduction') {
-      // Passes until one value is left: n -> ceil(n / (WG*ITEMS)) -> ... -> 1. The first pass reads
-      // every input (an expression evaluates there); later ones fold partials.
-      let count = kernel.inputLength(size, 0);
-      let srcs = inputBuffers;
-      let level = 0;
-      for (;;) {
-        const groups = Math.ceil(count / (wg * SUM_ITEMS));
-        const dst = groups === 1 ? output : take(4 * groups, STORAGE, `${kernel.id}.partials${level}`);
-        const on = level === 0 ? pipeline : reducePipeline;
-        const perSubmit = Math.floor(budget.elements / (wg * SUM_ITEMS));
-        dispatch(on, groups, perSubmit, count, [...srcs, dst], `${kernel.id}.pass${level}`);
-        if (groups === 1) break;
-        srcs = [dst];
-        count = groups;
-        level++;
-      }
-    } else {
-      if (kernel.kind === 'rows') {
-        const tiles = Math.ceil(size / MATMUL_TILE) ** 2;
-        const perSubmit = Math.floor(budget.flops / (2 * MATMUL_TILE * MATMUL_TILE * size));
-        dispatch(pipeline, tiles, perSubmit, size, [...inputBuffers, output], kernel.id);
-      } else {
-        const groups = Math.ceil(kernel.outputLength(size) / wg);
-        dispatch(
-          pipeline,
-          groups,
-          Math.floor(budget.elements / wg),
-          size,
-          [...inputBuffers, output],
-          kernel.id,
-        );
-      }
     }
     let timer: GpuPrepared['timer'] = null;
     if (this.hasTimestamps) {
@@ -239,7 +172,7 @@ export class WebGpuBackend implements Backend {
     if (err || signal?.aborted) {
       for (const b of owned) pool.release(b);
       timer?.query.destroy();
-      if (err) throw new Error(`WebGPU rejected ${kernel.id} at size ${size}: ${err.message}`);
+      if (err) throw new KernelError(`WebGPU rejected ${kernel.id} at size ${size}: ${err.message}`);
       throwIfAborted(signal); // cancelled while compiling: nothing is kept
     }
     return {
@@ -251,7 +184,7 @@ export class WebGpuBackend implements Backend {
       output,
       staging,
       owned,
-      submissions: submissions.filter((x) => x.length),
+      submissions,
       outputBytes,
       timer,
       release: () => {
@@ -325,7 +258,7 @@ export class WebGpuBackend implements Backend {
       const t3 = now();
       scoped = false;
       const err = await this.keeper.guard(device.popErrorScope());
-      if (err) throw new Error(`WebGPU validation error running ${p.kernel.id}: ${err.message}`);
+      if (err) throw new KernelError(`WebGPU validation error running ${p.kernel.id}: ${err.message}`);
       let gpuMs: number | undefined;
       if (p.timer) {
         await this.keeper.guard(p.timer.read.mapAsync(GPUMapMode.READ));

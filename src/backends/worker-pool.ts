@@ -1,4 +1,5 @@
 import { transfer } from 'comlink';
+import { splitRange } from '../kernels/common';
 import type { KernelSpec } from '../kernels/types';
 import type { KernelRef } from '../worker/api';
 import type { WorkerPool } from './pool';
@@ -11,21 +12,6 @@ interface PoolPrepared extends Prepared {
   shared: { inputs: Float32Array[]; output: Float32Array } | null;
   /** Copy mode: the caller's inputs, sliced per chunk on every run. */
   inputs: Float32Array[];
-}
-
-/** Chunk boundaries are multiples of this many items (64 floats = 256 bytes: no false sharing). */
-const ALIGN = 64;
-
-/** Splits [0, items) into at most `parts` contiguous ranges of nearly equal length. */
-export function splitRange(items: number, parts: number, align: number): [number, number][] {
-  const out: [number, number][] = [];
-  const n = Math.max(1, Math.min(parts, Math.ceil(items / align)));
-  for (let p = 0; p < n; p++) {
-    const a = p === 0 ? 0 : Math.min(items, Math.round((items * p) / n / align) * align);
-    const b = p === n - 1 ? items : Math.min(items, Math.round((items * (p + 1)) / n / align) * align);
-    if (b > a) out.push([a, b]);
-  }
-  return out;
 }
 
 function sharedCopy(src: Float32Array): Float32Array {
@@ -92,7 +78,8 @@ export class WorkerPoolBackend implements Backend {
         throw e;
       });
     const { kernel, size, shared, inputs } = prep;
-    const chunks = splitRange(kernel.items(size), this.pool.size, kernel.kind === 'rows' ? 1 : ALIGN);
+    const { cpu } = kernel;
+    const chunks = splitRange(cpu.items(size), this.pool.size, cpu.align);
     const ref: KernelRef = { kernel: kernel.id, ...(kernel.source ?? {}) };
     const t0 = now();
     let output: Float32Array;
@@ -117,15 +104,15 @@ export class WorkerPoolBackend implements Backend {
         ),
       );
       // The result is already in memory the caller can read: no copy (that is the point of sharing).
-      output = kernel.kind === 'reduction' ? combine(kernel, Float32Array.from(partials)) : shared.output;
+      output = cpu.reduce ? cpu.reduce.combine(concat(partials)) : shared.output;
     } else {
       const parts = await Promise.all(
         chunks.map(([start, end], w) => {
           const slices = inputs.map((x, i) => {
-            const [a, b] = kernel.inputSpan(size, i, start, end);
+            const [a, b] = cpu.inputSpan(size, i, start, end);
             return x.slice(a, b);
           });
-          const [oa, ob] = kernel.outputSpan(size, start, end);
+          const [oa, ob] = cpu.outputSpan(size, start, end);
           const chunk = {
             ...ref,
             size,
@@ -148,15 +135,11 @@ export class WorkerPoolBackend implements Backend {
           );
         }),
       );
-      if (kernel.kind === 'reduction') {
-        output = combine(
-          kernel,
-          Float32Array.from(parts, (p) => p[0]),
-        );
-      } else {
+      if (cpu.reduce) output = cpu.reduce.combine(concat(parts));
+      else {
         output = new Float32Array(kernel.outputLength(size));
         for (const [w, [start, end]] of chunks.entries())
-          output.set(parts[w], kernel.outputSpan(size, start, end)[0]);
+          output.set(parts[w], cpu.outputSpan(size, start, end)[0]);
       }
     }
     return { output, wallMs: now() - t0 };
@@ -167,6 +150,14 @@ export class WorkerPoolBackend implements Backend {
   }
 }
 
-function combine(kernel: KernelSpec, partials: Float32Array): Float32Array {
-  return kernel.combine ? kernel.combine(partials) : partials;
+/** The chunks' partials end to end, in chunk order. */
+function concat(parts: readonly (Float32Array | null)[]): Float32Array {
+  const all = new Float32Array(parts.reduce((n, p) => n + (p?.length ?? 0), 0));
+  let at = 0;
+  for (const p of parts) {
+    if (!p) continue;
+    all.set(p, at);
+    at += p.length;
+  }
+  return all;
 }

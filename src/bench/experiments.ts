@@ -47,14 +47,7 @@ export async function runScaling(
 export function sweepSizes(base: RunOptions, maxElements = 1 << 22): number[] {
   const o = resolveOptions(base);
   const k = lookupKernel(o.kernel, o.expr, o.ranges);
-  if (k.kind === 'rows') {
-    const out: number[] = [];
-    for (let n = 16; n <= Math.min(k.maxSize, Math.floor(Math.sqrt(maxElements))); n *= 2) out.push(n);
-    return out;
-  }
-  const out: number[] = [];
-  for (let n = 256; n <= Math.min(k.maxSize, maxElements); n *= 4) out.push(n);
-  return out;
+  return k.sweepSizes(maxElements);
 }
 
 export async function runSweep(

@@ -141,7 +141,7 @@ async function cmdEval(argv: string[]): Promise<number> {
   if (values.print !== undefined) {
     if (values.print === 'js') process.stdout.write(`${compiled.js}\n`);
     else if (values.print === 'wgsl') {
-      process.stdout.write(`${compiled.wgsl}\n${compiled.reduceWgsl ? `\n${compiled.reduceWgsl}\n` : ''}`);
+      process.stdout.write(`${compiled.wgsl}\n`);
     } else throw new InputError(`--print takes js or wgsl, got '${values.print}'`);
     return 0;
   }

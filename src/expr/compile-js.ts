@@ -3,7 +3,7 @@
  * program (never user text: identifiers are t0..tN and in0..inK, numbers are printed by us). It needs
  * the Content-Security-Policy allowance 'unsafe-eval'; a compiled (WASM) tier can replace this module.
  */
-import type { KernelSpec } from '../kernels/types';
+import type { CpuProgram } from '../kernels/types';
 import { floorMod } from './reference';
 
 /** Pairwise folding of leaf results: a binary counter of partials, so the tree has depth log2(leaves). */
@@ -50,7 +50,7 @@ export const HELPERS = {
   Cascade,
 };
 
-export type CpuFunction = KernelSpec['cpu'];
+export type CpuFunction = CpuProgram['run'];
 
 export function compileJs(source: string): CpuFunction {
   const make = new Function('H', source) as (h: typeof HELPERS) => CpuFunction;

@@ -1,9 +1,8 @@
+import { elementwisePlan, REDUCE_ITEMS, shaderCode, treeReductionPlan } from '../kernels/gpu-program';
+import type { GpuProgram, GpuShader } from '../kernels/types';
 import { FUNCTIONS, HELPER_DEPS, type ReductionName, WGSL_HELPERS } from './functions';
 import type { Program } from './ir';
 import { powiPlan } from './powi';
-
-/** Elements one invocation of a reduction pass combines before the workgroup tree (as shaders/sum.wgsl). */
-export const REDUCE_ITEMS = 4;
 
 /** A float32 constant as WGSL source (infinities and NaN through bit patterns: WGSL has no literal). */
 function wgslConst(v: number, need: Set<string>): string {
@@ -158,23 +157,25 @@ function helpersText(need: Set<string>): string {
   return order.map((h) => WGSL_HELPERS[h]).join('\n');
 }
 
+/** n, and +infinity and NaN for kp_inf() and kp_nan() (WGSL has no literals for them). */
+const UNIFORMS: GpuShader['uniforms'] = [
+  { name: 'n', type: 'u32' },
+  { name: 'inf', type: 'f32' },
+  { name: 'nan', type: 'f32' },
+];
+const UNIFORM_VALUES = { inf: Number.POSITIVE_INFINITY, nan: Number.NaN };
+
+function body(parts: string[]): string {
+  return ['override WG: u32 = 256u;', ...parts].filter(Boolean).join('\n\n');
+}
+
 /**
- * WGSL for a program: bindings 0 = params, 1..k = inputs (alphabetical variables), k+1 = output.
- * Elementwise: one element per invocation. Reductions: the first pass of a tree reduction (see
- * emitReduceWgsl for the passes after it).
+ * The first (or only) shader of a program: bindings in0..ink (alphabetical variables), then out.
+ * Elementwise: one element per invocation. Reductions: the first pass of a tree reduction.
  */
-export function emitWgsl(p: Program): string {
+function mainShader(p: Program): GpuShader {
   const need = new Set<string>();
   const value = valueFn(p, need);
-  const k = p.vars.length;
-  const decls = [
-    `// generated from: ${p.source.replace(/[^A-Za-z0-9_ +\-*/%<>=!&|~().,]/g, ' ')}`,
-    'override WG: u32 = 256u;',
-    'struct Params { n: u32, inf: f32, nan: f32, offset: u32 }',
-    '@group(0) @binding(0) var<uniform> params: Params;',
-    ...p.vars.map((v, j) => `@group(0) @binding(${j + 1}) var<storage, read> in${j}: array<f32>; // ${v}`),
-    `@group(0) @binding(${k + 1}) var<storage, read_write> out: array<f32>;`,
-  ];
   let main: string;
   let extra = '';
   if (p.reduction) {
@@ -190,26 +191,54 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   }
 }`;
   }
-  return [decls.join('\n'), helpersText(need), extra, value, main].filter(Boolean).join('\n\n');
+  return {
+    // No user text but letters, digits and operators reaches the WGSL, and only in this comment.
+    label: `expression ${p.source.replace(/[^A-Za-z0-9_ +\-*/%<>=!&|~().,]/g, ' ')}`,
+    bindings: [
+      ...p.vars.map((v, j) => ({ name: `in${j}`, access: 'read' as const, note: v })),
+      { name: 'out', access: 'read_write' },
+    ],
+    uniforms: UNIFORMS,
+    workgroup: 'device',
+    body: body([helpersText(need), extra, value, main]),
+  };
 }
 
 /** The passes of a reduction after the first: fold partials src -> dst with the same operation. */
-export function emitReduceWgsl(op: ReductionName): string {
+function foldShader(op: ReductionName): GpuShader {
   const need = new Set<string>();
   const parts = reducerParts(op, need);
-  return [
-    [
-      `// ${op}-reduction of partials`,
-      'override WG: u32 = 256u;',
-      'struct Params { n: u32, inf: f32, nan: f32, offset: u32 }',
-      '@group(0) @binding(0) var<uniform> params: Params;',
-      '@group(0) @binding(1) var<storage, read> src: array<f32>;',
-      '@group(0) @binding(2) var<storage, read_write> dst: array<f32>;',
-    ].join('\n'),
-    helpersText(need),
-    parts,
-    reduceMain(op, 'src[i]', 'dst'),
-  ]
-    .filter(Boolean)
-    .join('\n\n');
+  return {
+    label: `${op}-reduction of partials`,
+    bindings: [
+      { name: 'src', access: 'read' },
+      { name: 'dst', access: 'read_write' },
+    ],
+    uniforms: UNIFORMS,
+    workgroup: 'device',
+    body: body([helpersText(need), parts, reduceMain(op, 'src[i]', 'dst')]),
+  };
+}
+
+/** The GPU program of an expression: its shaders and the plan (one pass, or a tree of passes). */
+export function wgslProgram(p: Program): GpuProgram {
+  const main = mainShader(p);
+  const k = p.vars.length;
+  if (!p.reduction) {
+    return {
+      variant: 'default',
+      shaders: { main },
+      plan: (size, ctx) => elementwisePlan(size, k, ctx, UNIFORM_VALUES),
+    };
+  }
+  return {
+    variant: 'default',
+    shaders: { main, fold: foldShader(p.reduction) },
+    plan: (size, ctx) => treeReductionPlan(size, k, ctx, UNIFORM_VALUES),
+  };
+}
+
+/** The WGSL text of every shader of a program, as the GPU compiles it (for --print and the editor). */
+export function wgslText(g: GpuProgram): string {
+  return Object.values(g.shaders).map(shaderCode).join('\n\n');
 }

@@ -1,10 +1,16 @@
 import { InputError } from '../errors';
-import { MAX_ELEMENTS, packUniforms } from '../kernels/common';
+import {
+  ELEMENT_TEST_SIZES,
+  elementSweep,
+  elementwiseCpu,
+  MAX_ELEMENTS,
+  reductionCpu,
+} from '../kernels/common';
 import { DEFAULT_INPUT, drawInput, type Ranges, type VarInput } from '../kernels/rng';
 import type { KernelSpec } from '../kernels/types';
 import { Cascade, compileJs } from './compile-js';
 import { emitJs } from './emit-js';
-import { emitReduceWgsl, emitWgsl } from './emit-wgsl';
+import { wgslProgram, wgslText } from './emit-wgsl';
 import { lower, type Program } from './ir';
 import { parse } from './parser';
 import { referenceOf } from './reference';
@@ -49,9 +55,8 @@ export function formatRanges(r: Ranges): string {
 export interface CompiledExpression {
   program: Program;
   js: string;
+  /** Every shader of the GPU program as compiled (a reduction's first pass, then its fold pass). */
   wgsl: string;
-  /** The passes after the first of a reduction (null for elementwise expressions). */
-  reduceWgsl: string | null;
   kernel: KernelSpec;
 }
 
@@ -63,61 +68,73 @@ function countOps(p: Program): number {
 export function compileExpression(source: string, ranges: Ranges = {}): CompiledExpression {
   const program = lower(parse(source), source);
   const js = emitJs(program);
-  const wgsl = emitWgsl(program);
-  const reduceWgsl = program.reduction ? emitReduceWgsl(program.reduction) : null;
-  const cpu = compileJs(js);
+  const gpu = wgslProgram(program);
+  const run = compileJs(js);
   const { vars, reduction } = program;
   for (const name of Object.keys(ranges)) {
     if (!vars.includes(name))
       throw new InputError(`a range is given for '${name}', which the expression does not use`);
   }
   const ops = countOps(program);
+  const cpu = reduction
+    ? reductionCpu(run, (partials) => {
+        const c = new Cascade(reduction);
+        for (const x of partials) c.push(x);
+        return Float32Array.of(c.result());
+      })
+    : elementwiseCpu(run);
   const kernel: KernelSpec = {
     id: 'expr',
     title: source,
     source: { expr: source, ranges },
     summary: `${reduction ? `${reduction} of ` : ''}an expression of ${vars.join(', ')}: ${ops} operation${ops === 1 ? '' : 's'} per element`,
-    kind: reduction ? 'reduction' : 'elementwise',
+    bound: 'memory',
     sizeLabel: 'elements',
     defaultSize: EXPR_DEFAULT_SIZE,
     minSize: 1,
     maxSize: MAX_ELEMENTS,
+    sweepSizes: elementSweep(MAX_ELEMENTS),
+    testSizes: ELEMENT_TEST_SIZES,
     inputNames: vars,
     inputLength: (size) => size,
     outputLength: (size) => (reduction ? 1 : size),
-    items: (size) => size,
-    inputSpan: (_s, _i, start, end) => [start, end],
-    outputSpan: (_s, start, end) => (reduction ? [0, 1] : [start, end]),
     makeInputs: (size, seed) => vars.map((v, k) => drawInput(ranges[v] ?? DEFAULT_INPUT, size, seed, k)),
-    cpu,
-    ...(reduction
-      ? {
-          combine(partials: Float32Array) {
-            const c = new Cascade(reduction);
-            for (const x of partials) c.push(x);
-            return Float32Array.of(c.result());
-          },
-        }
-      : {}),
     reference: (inputs, size) => referenceOf(program, inputs, size),
     tolerance: () => ({ abs: 0, rel: 0 }),
     work: (size) => ({ flops: ops * size, bytes: 4 * size * vars.length + 4 * (reduction ? 1 : size) }),
-    gpu: {
-      shader: 'expr',
-      code: wgsl,
-      entryPoint: 'main',
-      ...(reduceWgsl ? { reduce: { code: reduceWgsl, entryPoint: 'main' } } : {}),
-      // n, +infinity and NaN for kp_inf() and kp_nan() (WGSL has no literals for them), offset.
-      uniforms: (n, offset) =>
-        packUniforms([
-          ['u32', n],
-          ['f32', Number.POSITIVE_INFINITY],
-          ['f32', Number.NaN],
-          ['u32', offset],
-        ]),
-    },
+    cpu,
+    gpu,
   };
-  return { program, js, wgsl, reduceWgsl, kernel };
+  return { program, js, wgsl: wgslText(gpu), kernel };
+}
+
+/** What a named expression (a built-in kernel written as an expression) says about itself. */
+export interface NamedExpression {
+  id: string;
+  title: string;
+  summary: string;
+  expr: string;
+  ranges: Ranges;
+  defaultSize: number;
+  /** Overrides the expression's own count where the kernel has always been described otherwise. */
+  work?: KernelSpec['work'];
+}
+
+/**
+ * A built-in kernel that is an expression: compiled by the one expression compiler for every target,
+ * with its own id (records and URLs say `kernel: "sq2"`, not `"expr"`), inputs and reference.
+ */
+export function namedExpression(n: NamedExpression): KernelSpec {
+  const { kernel } = compileExpression(n.expr, n.ranges);
+  const { source: _source, ...rest } = kernel;
+  return {
+    ...rest,
+    id: n.id,
+    title: n.title,
+    summary: n.summary,
+    defaultSize: n.defaultSize,
+    work: n.work ?? kernel.work,
+  };
 }
 
 const cache = new Map<string, CompiledExpression>();

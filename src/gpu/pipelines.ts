@@ -1,5 +1,6 @@
-import type { KernelSpec } from '../kernels/types';
-import { SHADERS } from '../shaders.gen';
+import { InputError } from '../errors';
+import { shaderCode } from '../kernels/gpu-program';
+import type { GpuPlan, GpuShader, KernelSpec } from '../kernels/types';
 
 /** Pipelines kept per device (each distinct expression compiles its own). */
 export const MAX_PIPELINES = 64;
@@ -21,7 +22,10 @@ export function workgroupSize(limits: GPUSupportedLimits): number {
 export function grid(groups: number, maxPerDim: number): [number, number, number] {
   const x = Math.min(groups, maxPerDim);
   const y = Math.ceil(groups / x);
-  if (y > maxPerDim) throw new Error(`the dispatch needs ${groups} workgroups, more than this device allows`);
+  if (y > maxPerDim)
+    throw new InputError(
+      `the dispatch needs ${groups} workgroups, more than this device allows; choose a smaller size`,
+    );
   return [x, y, 1];
 }
 
@@ -29,16 +33,18 @@ export function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 3 : 0)} MiB`;
 }
 
-/** Refuses, naming the limit, any buffer a device cannot create or bind. */
+/** Refuses, naming the limit, any buffer (input, output or a plan's scratch) a device cannot create or bind. */
 export function checkLimits(
   limits: GPUSupportedLimits,
   kernel: KernelSpec,
   size: number,
+  plan: GpuPlan,
   adapterLabel: string,
 ): void {
   const arrays = [
     ...kernel.inputNames.map((name, i) => ({ name, bytes: 4 * kernel.inputLength(size, i) })),
     { name: 'output', bytes: 4 * kernel.outputLength(size) },
+    ...plan.scratch.map((s) => ({ name: s.name, bytes: 4 * s.length })),
   ];
   const limit = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
   const which =
@@ -47,7 +53,7 @@ export function checkLimits(
       : 'maxBufferSize';
   for (const { name, bytes } of arrays) {
     if (bytes > limit) {
-      throw new Error(
+      throw new InputError(
         `size ${size} needs a ${mib(bytes)} buffer for ${kernel.id}'s ${name}, but ${adapterLabel} allows at most ${mib(limit)} (${which}); choose a smaller size`,
       );
     }
@@ -67,15 +73,11 @@ export class PipelineCache {
     return this.pipelines.size;
   }
 
-  /** The kernel's main pipeline, or with `reduce` the one for a reduction's later passes. */
-  get(kernel: KernelSpec, wg: number, reduce = false): Promise<GPUComputePipeline> {
-    const { shader } = kernel.gpu;
-    const entryPoint = reduce && kernel.gpu.reduce ? kernel.gpu.reduce.entryPoint : kernel.gpu.entryPoint;
-    const code = reduce && kernel.gpu.reduce ? kernel.gpu.reduce.code : (kernel.gpu.code ?? SHADERS[shader]);
-    if (!code) throw new Error(`no WGSL shader '${shader}' for kernel '${kernel.id}'`);
-    const usesWg = /\boverride\s+WG\b/.test(code);
-    // Generated code is its own key (the same expression compiles once per device and workgroup size).
-    const key = `${kernel.gpu.code || reduce ? code : shader}:${entryPoint}:${usesWg ? wg : 'fixed'}`;
+  /** The pipeline of a shader at a workgroup size (ignored by shaders with a fixed one). */
+  get(shader: GpuShader, wg: number): Promise<GPUComputePipeline> {
+    const code = shaderCode(shader);
+    const usesWg = shader.workgroup === 'device';
+    const key = `${usesWg ? wg : 'fixed'}:${code}`;
     let p = this.pipelines.get(key);
     if (p) {
       this.pipelines.delete(key); // most recently used last
@@ -83,18 +85,18 @@ export class PipelineCache {
       return p;
     }
     p = (async () => {
-      const module = this.device.createShaderModule({ code, label: `${shader}.wgsl` });
+      const module = this.device.createShaderModule({ code, label: shader.label });
       const info = await module.getCompilationInfo();
       const errors = info.messages.filter((m) => m.type === 'error');
       if (errors.length) {
         throw new Error(
-          `${shader}.wgsl does not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`,
+          `${shader.label} does not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`,
         );
       }
       return this.device.createComputePipelineAsync({
-        label: `${shader} (WG=${usesWg ? wg : 'fixed'})`,
+        label: `${shader.label} (WG=${usesWg ? wg : shader.workgroup})`,
         layout: 'auto',
-        compute: { module, entryPoint, constants: usesWg ? { WG: wg } : {} },
+        compute: { module, entryPoint: 'main', constants: usesWg ? { WG: wg } : {} },
       });
     })();
     p.catch(() => this.pipelines.delete(key));

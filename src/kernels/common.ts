@@ -1,48 +1,54 @@
-import type { KernelSpec, Reference } from './types';
+import type { CpuProgram, Reference } from './types';
 
 /** Largest element count any kernel accepts before device limits: 2^28 floats = 1 GiB per array. */
 export const MAX_ELEMENTS = 2 ** 28;
 
-export function packUniforms(words: readonly (readonly ['u32' | 'f32', number])[]): ArrayBuffer {
-  // Uniform buffers are at least 16 bytes; pad to a multiple of 16.
-  const buf = new ArrayBuffer(Math.max(16, Math.ceil((words.length * 4) / 16) * 16));
-  const dv = new DataView(buf);
-  words.forEach(([type, v], i) => {
-    if (type === 'u32') dv.setUint32(i * 4, v, true);
-    else dv.setFloat32(i * 4, v, true);
-  });
-  return buf;
+/** Splits [0, items) into at most `parts` contiguous ranges of nearly equal length, cut at multiples of `align`. */
+export function splitRange(items: number, parts: number, align: number): [number, number][] {
+  const out: [number, number][] = [];
+  const n = Math.max(1, Math.min(parts, Math.ceil(items / align)));
+  for (let p = 0; p < n; p++) {
+    const a = p === 0 ? 0 : Math.min(items, Math.round((items * p) / n / align) * align);
+    const b = p === n - 1 ? items : Math.min(items, Math.round((items * (p + 1)) / n / align) * align);
+    if (b > a) out.push([a, b]);
+  }
+  return out;
 }
 
-/** The parts shared by every kernel whose work item is one output element. */
-export function elementwiseShape(
-  inputNames: readonly string[],
-): Pick<
-  KernelSpec,
-  | 'kind'
-  | 'sizeLabel'
-  | 'inputNames'
-  | 'inputLength'
-  | 'outputLength'
-  | 'items'
-  | 'inputSpan'
-  | 'outputSpan'
-  | 'minSize'
-  | 'maxSize'
-> {
+/** A CPU program whose work item is one output element (and one element of each input). */
+export function elementwiseCpu(run: CpuProgram['run']): CpuProgram {
   return {
-    kind: 'elementwise',
-    sizeLabel: 'elements',
-    inputNames,
-    minSize: 1,
-    maxSize: MAX_ELEMENTS,
-    inputLength: (size) => size,
-    outputLength: (size) => size,
     items: (size) => size,
+    align: 64,
     inputSpan: (_size, _input, start, end) => [start, end],
     outputSpan: (_size, start, end) => [start, end],
+    run,
   };
 }
+
+/** A CPU program that folds elements into one value per chunk, then folds the chunks' values. */
+export function reductionCpu(
+  run: CpuProgram['run'],
+  combine: (partials: Float32Array) => Float32Array,
+): CpuProgram {
+  return {
+    ...elementwiseCpu(run),
+    outputSpan: () => [0, 1],
+    reduce: { width: 1, combine },
+  };
+}
+
+/** Sizes from 256 elements upward, ×4 apart, within `max`. */
+export function elementSweep(maxSize: number): (maxElements: number) => number[] {
+  return (maxElements) => {
+    const out: number[] = [];
+    for (let n = 256; n <= Math.min(maxSize, maxElements); n *= 4) out.push(n);
+    return out;
+  };
+}
+
+/** Awkward element counts: tiny, odd, around a workgroup, and one past a large power of two. */
+export const ELEMENT_TEST_SIZES: readonly number[] = [1, 3, 255, 1023, 2 ** 20 + 7];
 
 /** float64 reference of an elementwise function over every element. */
 export function elementwiseReference(size: number, f: (i: number) => number): Reference {

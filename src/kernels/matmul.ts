@@ -1,6 +1,6 @@
-import { packUniforms } from './common';
+import { SHADERS } from '../shaders.gen';
 import { uniformArray } from './rng';
-import type { KernelSpec, Reference } from './types';
+import type { CpuProgram, GpuProgram, KernelSpec, Reference } from './types';
 
 /** Above this many outputs the reference checks a deterministic sample, not every entry. */
 export const MATMUL_FULL_CHECK = 256 * 256;
@@ -23,28 +23,17 @@ function sampleIndices(n: number): Uint32Array {
   return Uint32Array.from([...idx].sort((a, b) => a - b));
 }
 
-/** C = A·B for n×n float32 matrices, row-major. Compute-bound: 2n³ flops over 12n² bytes. */
-export const matmul: KernelSpec = {
-  id: 'matmul',
-  title: 'matmul',
-  summary: 'C = A·B for n×n float32 matrices (size = n); compute-bound: 2n³ flops',
-  kind: 'rows',
-  sizeLabel: 'n (n×n matrices)',
-  inputNames: ['A', 'B'],
-  defaultSize: 512,
-  minSize: 1,
-  maxSize: 16384,
-  inputLength: (n) => n * n,
-  makeInputs: (n, seed) => [uniformArray(n * n, seed, 0, -1, 1), uniformArray(n * n, seed, 1, -1, 1)],
-  outputLength: (n) => n * n,
+/** One work item is a row of C; a worker's chunk is a band of rows, reading its rows of A and all of B. */
+const cpu: CpuProgram = {
   items: (n) => n,
+  align: 1,
   inputSpan: (n, input, start, end) => (input === 0 ? [start * n, end * n] : [0, n * n]),
   outputSpan: (n, start, end) => [start * n, end * n],
   /**
    * Rows [start, end) of C. Blocked over rows (ROW_TILE) and k (K_TILE) so a K_TILE×n slab of B is
    * reused by ROW_TILE rows while it is in cache; accumulates in float64 and rounds once per entry.
    */
-  cpu(inputs, out, n, start, end) {
+  run(inputs, out, n, start, end) {
     const a = inputs[0];
     const b = inputs[1];
     const acc = new Float64Array(ROW_TILE * n);
@@ -70,6 +59,61 @@ export const matmul: KernelSpec = {
       }
     }
   },
+};
+
+/** Output tile edge of shaders/matmul.wgsl: one workgroup of 128 invocations per 64×64 tile of C. */
+const TILE = 64;
+
+const gpu: GpuProgram = {
+  variant: 'tile64',
+  shaders: {
+    main: {
+      label: 'matmul.wgsl',
+      bindings: [
+        { name: 'A', access: 'read' },
+        { name: 'B', access: 'read' },
+        { name: 'C', access: 'read_write' },
+      ],
+      uniforms: [{ name: 'n', type: 'u32' }],
+      workgroup: 128,
+      body: SHADERS.matmul,
+    },
+  },
+  // Tiles row by row; a submission holds at most the flop budget's worth of tiles (2·TILE²·n each).
+  plan: (n, ctx) => ({
+    scratch: [],
+    passes: [
+      {
+        shader: 'main',
+        groups: Math.ceil(n / TILE) ** 2,
+        perSubmission: Math.max(1, Math.floor(ctx.budget.flops / (2 * TILE * TILE * n))),
+        buffers: ['in0', 'in1', 'out'],
+        uniforms: { n },
+      },
+    ],
+  }),
+};
+
+/** C = A·B for n×n float32 matrices, row-major. Compute-bound: 2n³ flops over 12n² bytes. */
+export const matmul: KernelSpec = {
+  id: 'matmul',
+  title: 'matmul',
+  summary: 'C = A·B for n×n float32 matrices (size = n); compute-bound: 2n³ flops',
+  bound: 'compute',
+  sizeLabel: 'n (n×n matrices)',
+  inputNames: ['A', 'B'],
+  defaultSize: 512,
+  minSize: 1,
+  maxSize: 16384,
+  sweepSizes(maxElements) {
+    const out: number[] = [];
+    for (let n = 16; n <= Math.min(16384, Math.floor(Math.sqrt(maxElements))); n *= 2) out.push(n);
+    return out;
+  },
+  testSizes: [1, 3, 17, 65, 129],
+  inputLength: (n) => n * n,
+  makeInputs: (n, seed) => [uniformArray(n * n, seed, 0, -1, 1), uniformArray(n * n, seed, 1, -1, 1)],
+  outputLength: (n) => n * n,
   reference(inputs, n): Reference {
     const [a, b] = inputs;
     const sample = sampleIndices(n);
@@ -90,14 +134,6 @@ export const matmul: KernelSpec = {
   // in the worst case, ~sqrt(n) * n * 2^-24 in practice; the bound is 4 n 2^-24 * sqrt(n) (+ a floor).
   tolerance: (n) => ({ abs: Math.max(1e-6, 4 * n * Math.sqrt(n) * 2 ** -24), rel: 2 ** -20 }),
   work: (n) => ({ flops: 2 * n * n * n, bytes: 12 * n * n }),
-  gpu: {
-    shader: 'matmul',
-    entryPoint: 'main',
-    fixedWorkgroup: 128,
-    uniforms: (n, offset) =>
-      packUniforms([
-        ['u32', n],
-        ['u32', offset],
-      ]),
-  },
+  cpu,
+  gpu,
 };

@@ -1,14 +1,11 @@
 /**
- * A kernel is data: how to make its inputs, one pure CPU implementation over a range of work items,
- * a WGSL program, a float64 reference and a tolerance. Backends only know this interface.
- *
- * Work items: the CPU function is called on [start, end) of `items(size)`. For elementwise kernels an
- * item is an element, for matmul a row of C, for reductions an element of the input (each range
- * yields one partial, combined pairwise).
+ * A kernel is data: how to make its inputs, a float64 reference and a tolerance, and one program per
+ * code target. Backends only know this interface and execute programs generically: the CPU program
+ * says how its work splits into chunks and how partials combine; the GPU program says which shaders
+ * it has (bindings and uniforms declared once, from which the WGSL header and the host packing are
+ * generated) and plans its passes for a size.
  */
 import type { Ranges } from './rng';
-
-export type KernelKind = 'elementwise' | 'rows' | 'reduction';
 
 export interface Reference {
   /** Indices into the output that `values` describe; null means every output element, in order. */
@@ -24,21 +21,93 @@ export interface Tolerance {
   rel: number;
 }
 
-export interface GpuProgram {
-  /** Shader file id in shaders/ (without .wgsl), or a name for generated code. */
+/**
+ * Pure CPU code over a range of work items: no DOM, no globals. The same function runs on the main
+ * thread (one range) and in each pool worker (one chunk each).
+ *
+ * `run(inputs, out, size, start, end)` writes the output span of items [start, end) into `out`; a
+ * reducing program (with `reduce`) writes `reduce.width` partial values to out[0..width) instead.
+ * When the pool copies slices (no shared memory), `inputs` and `out` are views whose index 0 is the
+ * start of each span, and start = 0.
+ */
+export interface CpuProgram {
+  /** How many work items a size has (elements, rows of a matrix, ...). */
+  items(size: number): number;
+  /** Chunk boundaries are multiples of this many items (64 floats = 256 bytes avoids false sharing). */
+  align: number;
+  /** Input element range that items [start, end) read, for copying slices to workers. */
+  inputSpan(size: number, input: number, start: number, end: number): [number, number];
+  /** Output element range that items [start, end) write (unused by reducing programs). */
+  outputSpan(size: number, start: number, end: number): [number, number];
+  /** Reducing programs: the width of one chunk's partial and how the chunks' partials combine. */
+  reduce?: {
+    width: number;
+    /** `partials` holds chunks × width values in chunk order; returns the kernel's output. */
+    combine(partials: Float32Array): Float32Array;
+  };
+  run(inputs: readonly Float32Array[], out: Float32Array, size: number, start: number, end: number): void;
+}
+
+export type WgslScalar = 'u32' | 'f32';
+
+/**
+ * One WGSL shader of a GPU program. Its header is generated from the declarations: `struct Params`
+ * with the uniforms and then `offset: u32` (the executor's: the first workgroup of a submission),
+ * `@binding(0)` the params, then one storage binding per entry of `bindings`. The body uses
+ * `params.NAME`, the binding names, and `WG` when `workgroup` is 'device'.
+ */
+export interface GpuShader {
+  /** Names the shader in messages and labels ("matmul.wgsl", "expr main"). */
+  label: string;
+  /** Storage buffers, bound at 1, 2, ... in this order (`note`: a comment after the declaration). */
+  bindings: readonly { name: string; access: 'read' | 'read_write'; note?: string }[];
+  /** Uniform fields before `offset`, in order. */
+  uniforms: readonly { name: string; type: WgslScalar }[];
+  /** 'device': the body declares `override WG` and gets the device's workgroup size; else fixed. */
+  workgroup: 'device' | number;
+  /** WGSL after the header: helpers and `fn main`, whose workgroup index is offset + wid.y*nwg.x + wid.x. */
+  body: string;
+}
+
+/**
+ * A buffer of a plan: `in0`, `in1`, ... are the kernel's inputs, `out` its output, and any other name
+ * a scratch buffer the plan declares.
+ */
+export type BufferName = string;
+
+export interface GpuPass {
+  /** Key of the shader in the program's `shaders`. */
   shader: string;
-  /** Generated WGSL (expression kernels); otherwise the shader file is used. */
-  code?: string;
-  /** Reductions: the shader for passes after the first (partials -> partials); else `main` serves all. */
-  reduce?: { code: string; entryPoint: string };
-  entryPoint: string;
-  /** Fixed workgroup size in threads (when the shader has no WG override), else null. */
-  fixedWorkgroup?: number;
-  /**
-   * The shader's Params as 32-bit words, packed in order; the last is `offset`, the first workgroup
-   * (or matmul tile) of this submission: large runs are split so no submission runs for long.
-   */
-  uniforms(size: number, offset: number): ArrayBuffer;
+  /** Workgroups in all; the executor lays them out in 2D when one dimension cannot hold them. */
+  groups: number;
+  /** At most this many workgroups per submission: a long pass is split so no watchdog fires. */
+  perSubmission: number;
+  /** One buffer per binding of the shader, in order. */
+  buffers: readonly BufferName[];
+  /** A value for each of the shader's uniforms (`offset` is the executor's). */
+  uniforms: Readonly<Record<string, number>>;
+}
+
+export interface GpuPlan {
+  /** Scratch buffers (float32 elements each) the passes use besides inputs and output. */
+  scratch: readonly { name: BufferName; length: number }[];
+  passes: readonly GpuPass[];
+}
+
+/** What a plan may depend on: the device's workgroup size and the work one submission may hold. */
+export interface PlanContext {
+  /** The workgroup size shaders with `workgroup: 'device'` get (a power of two, at most 256). */
+  wg: number;
+  maxWorkgroupsPerDimension: number;
+  /** Per submission: elements for memory-bound passes, flops for compute-bound ones. */
+  budget: { elements: number; flops: number };
+}
+
+export interface GpuProgram {
+  /** Which program this is when a kernel has several (records carry it as `variant`). */
+  variant: string;
+  shaders: Readonly<Record<string, GpuShader>>;
+  plan(size: number, ctx: PlanContext): GpuPlan;
 }
 
 export interface KernelSpec {
@@ -46,13 +115,18 @@ export interface KernelSpec {
   title: string;
   /** One line for the UI: what it computes and what bounds it. */
   summary: string;
-  kind: KernelKind;
-  /** Name of `size` in the UI ("elements" or "n (n×n matrices)"). */
+  /** What bounds it: picks GB/s or GFLOP/s as the headline rate. */
+  bound: 'memory' | 'compute';
+  /** Name of `size` in the UI ("elements", "n (n×n matrices)"). */
   sizeLabel: string;
   defaultSize: number;
   /** Smallest and largest legal size before device limits. */
   minSize: number;
   maxSize: number;
+  /** Sizes a size sweep visits, at most `maxElements` elements per array. */
+  sweepSizes(maxElements: number): number[];
+  /** Awkward sizes the conformance suite runs on every backend (odd, tiny, not multiples of tiles). */
+  testSizes: readonly number[];
   /** Not listed in the UI or CLI help (fault injection for tests). */
   hidden?: boolean;
   /** Expression kernels: what they were compiled from, so a worker can compile the same kernel. */
@@ -61,21 +135,9 @@ export interface KernelSpec {
   inputLength(size: number, input: number): number;
   makeInputs(size: number, seed: number): Float32Array[];
   outputLength(size: number): number;
-  items(size: number): number;
-  /** Input element range a work-item range [start, end) reads, for copying slices to workers. */
-  inputSpan(size: number, input: number, start: number, end: number): [number, number];
-  /** Output element range a work-item range writes (ignored for reductions). */
-  outputSpan(size: number, start: number, end: number): [number, number];
-  /**
-   * Pure: no DOM, no globals. Elementwise and rows kernels write `out` over the output span of
-   * [start, end); reductions write one partial to out[0]. Called with views where index 0 is the
-   * start of each array's span when the pool copies slices (start = 0 then).
-   */
-  cpu(inputs: readonly Float32Array[], out: Float32Array, size: number, start: number, end: number): void;
-  /** Reductions: combines per-chunk partials into the final value(s). */
-  combine?(partials: Float32Array): Float32Array;
   reference(inputs: readonly Float32Array[], size: number): Reference;
   tolerance(size: number): Tolerance;
   work(size: number): { flops: number; bytes: number };
+  cpu: CpuProgram;
   gpu: GpuProgram;
 }

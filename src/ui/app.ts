@@ -370,7 +370,7 @@ export class KpApp extends LitElement {
           ? html`<div class="notice" id="background-warning" role="note">The tab was in the background during this run: browsers throttle background tabs, so these timings may be too slow. Keep the tab visible while it runs.</div>`
           : nothing
       }
-      <kp-results-panel .records=${this.runs.records} .view=${this.runs.view} ?compute=${!isExpr && k.kind === 'rows'}></kp-results-panel>
+      <kp-results-panel .records=${this.runs.records} .view=${this.runs.view} ?compute=${!isExpr && k.bound === 'compute'}></kp-results-panel>
     `;
   }
 }

@@ -136,7 +136,7 @@ export class KpExprEditor extends LitElement {
               this.showCode
                 ? html`<div class="code">
                     <div><h3>JavaScript (main thread and workers)</h3><pre id="code-js">${compiled.js}</pre></div>
-                    <div><h3>WGSL (WebGPU)</h3><pre id="code-wgsl">${compiled.wgsl}${compiled.reduceWgsl ? `\n\n${compiled.reduceWgsl}` : ''}</pre></div>
+                    <div><h3>WGSL (WebGPU)</h3><pre id="code-wgsl">${compiled.wgsl}</pre></div>
                   </div>`
                 : nothing
             }`

@@ -26,14 +26,14 @@ export interface CopiedChunk extends KernelRef {
   inputs: Float32Array[];
   /** Number of work items; the worker computes items [0, items) of the slices. */
   items: number;
-  /** Output elements to return (the chunk's output span), ignored for reductions. */
+  /** Output elements to return (the chunk's output span), ignored by reducing programs. */
   outputLength: number;
 }
 
 export interface WorkerApi {
-  /** Writes the chunk's output span into shared memory; returns the partial for reductions (else 0). */
-  runShared(chunk: SharedChunk): number | Promise<number>;
-  /** Returns the chunk's output span (transferred back), or a one-element partial for reductions. */
+  /** Writes the chunk's output span into shared memory; returns the partial of a reducing program (else null). */
+  runShared(chunk: SharedChunk): Float32Array | null | Promise<Float32Array | null>;
+  /** Returns the chunk's output span (transferred back), or the partial of a reducing program. */
   runCopied(chunk: CopiedChunk): Float32Array | Promise<Float32Array>;
   ping(): string;
 }

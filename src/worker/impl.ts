@@ -1,32 +1,41 @@
 import { transfer } from 'comlink';
+import { InjectedCrash } from '../errors';
 import { lookupKernel } from '../kernels/lookup';
 import type { CopiedChunk, SharedChunk, WorkerApi } from './api';
 
 /**
- * The worker side of the pool, the same in browsers and Node. `crash` makes this worker die the way a
- * real crash would (the fault-crash kernel asks for it): an uncaught error in a browser worker, a
- * process exit in a Node worker thread.
+ * The worker side of the pool, the same in browsers and Node: it runs the kernel's CPU program on the
+ * chunk it is given. `crash` makes this worker die the way a real crash would, when a fault-injection
+ * kernel throws InjectedCrash: an uncaught error in a browser worker, a process exit in a Node thread.
  */
 export function createWorkerApi(crash: () => Promise<never>): WorkerApi {
+  const guarded = <T>(f: () => T): T | Promise<never> => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof InjectedCrash) return crash();
+      throw e;
+    }
+  };
   return {
-    runShared(c: SharedChunk): number | Promise<number> {
-      if (c.kernel === 'fault-crash') return crash();
-      const kernel = lookupKernel(c.kernel, c.expr, c.ranges);
-      if (kernel.kind === 'reduction') {
-        const partial = new Float32Array(1);
-        kernel.cpu(c.inputs, partial, c.size, c.start, c.end);
-        return partial[0];
-      }
-      kernel.cpu(c.inputs, c.output, c.size, c.start, c.end);
-      return 0;
-    },
-    runCopied(c: CopiedChunk): Float32Array | Promise<Float32Array> {
-      if (c.kernel === 'fault-crash') return crash();
-      const kernel = lookupKernel(c.kernel, c.expr, c.ranges);
-      const out = new Float32Array(kernel.kind === 'reduction' ? 1 : c.outputLength);
-      kernel.cpu(c.inputs, out, c.size, 0, c.items);
-      return transfer(out, [out.buffer]);
-    },
+    runShared: (c: SharedChunk) =>
+      guarded(() => {
+        const { cpu } = lookupKernel(c.kernel, c.expr, c.ranges);
+        if (!cpu.reduce) {
+          cpu.run(c.inputs, c.output, c.size, c.start, c.end);
+          return null;
+        }
+        const partial = new Float32Array(cpu.reduce.width);
+        cpu.run(c.inputs, partial, c.size, c.start, c.end);
+        return partial;
+      }),
+    runCopied: (c: CopiedChunk) =>
+      guarded(() => {
+        const { cpu } = lookupKernel(c.kernel, c.expr, c.ranges);
+        const out = new Float32Array(cpu.reduce ? cpu.reduce.width : c.outputLength);
+        cpu.run(c.inputs, out, c.size, 0, c.items);
+        return transfer(out, [out.buffer]);
+      }),
     ping: () => 'pong',
   };
 }

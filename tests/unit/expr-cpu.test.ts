@@ -1,36 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCpu } from '../../src/backends/main-thread';
 import { WorkerPool } from '../../src/backends/pool';
-import { WorkerPoolBackend } from '../../src/backends/worker-pool';
-import { verify } from '../../src/bench/verify';
 import { compileExpression, formatRanges, parseRanges } from '../../src/expr/kernel';
 import { nodeWorkerFactory } from '../../src/runtime/node';
-import { EXPR_CASES, EXPR_SIZES } from '../shared/expr-cases';
 
 const pool = new WorkerPool(nodeWorkerFactory, 3);
 afterAll(() => pool.dispose());
-
-describe.each(EXPR_CASES)('%s (ranges %s) on the CPU', (expr, ranges) => {
-  const { kernel } = compileExpression(expr, parseRanges(ranges ?? ''));
-  it.each(EXPR_SIZES)(
-    'size %i: main thread and 3 workers (shared and copied) verify, and agree bit for bit',
-    async (size) => {
-      const inputs = kernel.makeInputs(size, 11);
-      const ref = kernel.reference(inputs, size);
-      const main = runCpu(kernel, size, inputs);
-      const v = verify(main, ref, kernel.tolerance(size));
-      expect(v.firstBad).toBeUndefined();
-      for (const shared of [true, false]) {
-        const b = new WorkerPoolBackend(pool, { shared });
-        const prep = await b.prepare(kernel, size, inputs);
-        const out = Float32Array.from((await b.run(prep)).output);
-        expect(verify(out, ref, kernel.tolerance(size)).firstBad).toBeUndefined();
-        // Elementwise: the same function on the same floats. Reductions: another pairwise tree, so only close.
-        if (kernel.kind === 'elementwise') expect(out).toEqual(main);
-      }
-    },
-  );
-});
 
 describe('float32 semantics in JavaScript', () => {
   it('rounds every intermediate to float32 (as the GPU does), not to float64', () => {

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCpu } from '../../src/backends/main-thread';
 import { WorkerPool } from '../../src/backends/pool';
-import { splitRange, WorkerPoolBackend } from '../../src/backends/worker-pool';
-import { verify } from '../../src/bench/verify';
+import { WorkerPoolBackend } from '../../src/backends/worker-pool';
+import { splitRange } from '../../src/kernels/common';
 import { getKernel, registry } from '../../src/kernels/registry';
 import { nodeWorkerFactory } from '../../src/runtime/node';
 
@@ -40,31 +40,6 @@ describe('splitRange', () => {
       for (const [a, b] of r) expect(b).toBeGreaterThan(a);
       expect(r.length).toBeLessThanOrEqual(parts);
     }
-  });
-});
-
-describe.each([1, 2, 3])('a pool of %i workers', (workers) => {
-  const p = pool(workers);
-  describe.each([true, false])('shared memory: %s', (shared) => {
-    it.each([
-      ['sq2', 2 ** 20 + 7],
-      ['saxpy', 1023],
-      ['sq2', 3],
-    ] as const)('%s at %i is bit-identical to the main thread', async (id, size) => {
-      const { k, inputs, output } = await runOnPool(p, shared, id, size);
-      expect(output).toEqual(runCpu(k, size, inputs));
-    });
-    it.each([
-      ['sum', 2 ** 20 + 7],
-      ['sum', 255],
-      ['matmul', 129],
-      ['matmul', 17],
-    ] as const)('%s at %i is within tolerance of the reference', async (id, size) => {
-      const { k, inputs, output } = await runOnPool(p, shared, id, size);
-      const v = verify(output, k.reference(inputs, size), k.tolerance(size));
-      expect(v.firstBad).toBeUndefined();
-      expect(v.ok).toBe(true);
-    });
   });
 });
 

@@ -1,0 +1,121 @@
+/**
+ * What every GPU program shares: the WGSL header generated from a shader's declarations, the host
+ * packing of its uniforms (from the same declarations, so the two cannot drift apart), and the plans
+ * of the two common shapes (one invocation per element; a tree reduction).
+ */
+import type { BufferName, GpuPass, GpuPlan, GpuShader, PlanContext } from './types';
+
+/** `struct Params` and the bindings: what a shader's body may use. */
+export function wgslHeader(s: GpuShader): string {
+  const fields = [...s.uniforms.map((u) => `${u.name}: ${u.type}`), 'offset: u32'];
+  return [
+    `// ${s.label} (header generated from its declarations)`,
+    `struct Params { ${fields.join(', ')} }`,
+    '@group(0) @binding(0) var<uniform> params: Params;',
+    ...s.bindings.map(
+      (b, i) =>
+        `@group(0) @binding(${i + 1}) var<storage, ${b.access}> ${b.name}: array<f32>;${b.note ? ` // ${b.note}` : ''}`,
+    ),
+  ].join('\n');
+}
+
+const codeCache = new WeakMap<GpuShader, string>();
+/** The whole WGSL module of a shader: header, then body. */
+export function shaderCode(s: GpuShader): string {
+  let c = codeCache.get(s);
+  if (c === undefined) {
+    c = `${wgslHeader(s)}\n\n${s.body}`;
+    codeCache.set(s, c);
+  }
+  return c;
+}
+
+/**
+ * The Params bytes of one submission: each declared uniform from `values`, in order, then `offset`;
+ * padded to a multiple of 16 bytes (and at least 16) as uniform buffers must be.
+ */
+export function packParams(
+  s: GpuShader,
+  values: Readonly<Record<string, number>>,
+  offset: number,
+): ArrayBuffer {
+  const words = s.uniforms.length + 1;
+  const buf = new ArrayBuffer(Math.max(16, Math.ceil((words * 4) / 16) * 16));
+  const dv = new DataView(buf);
+  s.uniforms.forEach((u, i) => {
+    const v = values[u.name];
+    if (v === undefined) throw new Error(`${s.label}: the plan gives no value for uniform '${u.name}'`);
+    if (u.type === 'u32') dv.setUint32(i * 4, v, true);
+    else dv.setFloat32(i * 4, v, true);
+  });
+  dv.setUint32(s.uniforms.length * 4, offset, true);
+  return buf;
+}
+
+/** `n` inputs as buffer names in0..in(n-1). */
+export function inputBuffers(count: number): BufferName[] {
+  return Array.from({ length: count }, (_, k) => `in${k}`);
+}
+
+/** One invocation per output element: ceil(n / wg) workgroups reading every input, writing `out`. */
+export function elementwisePlan(
+  n: number,
+  inputs: number,
+  ctx: PlanContext,
+  uniforms: Readonly<Record<string, number>>,
+  shader = 'main',
+): GpuPlan {
+  return {
+    scratch: [],
+    passes: [
+      {
+        shader,
+        groups: Math.ceil(n / ctx.wg),
+        perSubmission: Math.max(1, Math.floor(ctx.budget.elements / ctx.wg)),
+        buffers: [...inputBuffers(inputs), 'out'],
+        uniforms: { ...uniforms, n },
+      },
+    ],
+  };
+}
+
+/** Elements one invocation of a reduction pass folds before the workgroup tree (`ITEMS` in its WGSL). */
+export const REDUCE_ITEMS = 4;
+
+/**
+ * A tree reduction: the first pass (`first`) reads the inputs and leaves one partial per workgroup of
+ * ITEMS*WG elements; `fold` passes fold partials the same way until one value, in `out`, is left.
+ */
+export function treeReductionPlan(
+  n: number,
+  inputs: number,
+  ctx: PlanContext,
+  uniforms: Readonly<Record<string, number>>,
+  shaders: { first: string; fold: string } = { first: 'main', fold: 'fold' },
+): GpuPlan {
+  const perGroup = ctx.wg * REDUCE_ITEMS;
+  const perSubmission = Math.max(1, Math.floor(ctx.budget.elements / perGroup));
+  const scratch: { name: string; length: number }[] = [];
+  const passes: GpuPass[] = [];
+  let count = n;
+  let src: BufferName[] = inputBuffers(inputs);
+  for (let level = 0; ; level++) {
+    const groups = Math.ceil(count / perGroup);
+    let dst = 'out';
+    if (groups > 1) {
+      dst = `partials${level}`;
+      scratch.push({ name: dst, length: groups });
+    }
+    passes.push({
+      shader: level === 0 ? shaders.first : shaders.fold,
+      groups,
+      perSubmission,
+      buffers: [...src, dst],
+      uniforms: { ...uniforms, n: count },
+    });
+    if (groups === 1) break;
+    src = [dst];
+    count = groups;
+  }
+  return { scratch, passes };
+}

@@ -1,0 +1,116 @@
+/**
+ * The conformance suite, written once: every registered kernel and every expression case, on every
+ * backend (the main thread; pools of 1 and 3 workers, with shared memory and with copied slices; WebGPU
+ * on each adapter this machine has, and once more with a submission budget so small that every pass
+ * is split), at the kernel's own awkward sizes. Adding a kernel to the registry adds its cases here.
+ * Each case verifies against the float64 reference; CPU outputs of non-reducing programs must also be
+ * bit-identical to the main thread's (the same code on the same floats).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { MainThreadBackend, runCpu } from '../../src/backends/main-thread';
+import { WorkerPool } from '../../src/backends/pool';
+import type { Backend } from '../../src/backends/types';
+import { WebGpuBackend } from '../../src/backends/webgpu';
+import { WorkerPoolBackend } from '../../src/backends/worker-pool';
+import { verify } from '../../src/bench/verify';
+import { compileExpression, formatRanges, parseRanges } from '../../src/expr/kernel';
+import { registry } from '../../src/kernels/registry';
+import type { KernelSpec } from '../../src/kernels/types';
+import { nodeRuntime, nodeWorkerFactory } from '../../src/runtime/node';
+import { EXPR_CASES, EXPR_SIZES } from '../shared/expr-cases';
+
+interface Subject {
+  name: string;
+  kernel: KernelSpec;
+  sizes: readonly number[];
+}
+const subjects: Subject[] = [
+  ...registry.list().map((k) => ({ name: k.id, kernel: k, sizes: k.testSizes })),
+  ...EXPR_CASES.map(([expr, ranges]) => {
+    const { kernel } = compileExpression(expr, parseRanges(ranges ?? ''));
+    return {
+      name: `${expr}${ranges ? ` [${formatRanges(kernel.source!.ranges)}]` : ''}`,
+      kernel,
+      sizes: EXPR_SIZES,
+    };
+  }),
+];
+
+const adapters = await nodeRuntime.probeAdapters();
+if (!adapters.length)
+  throw new Error('no WebGPU adapter: install Mesa lavapipe >= 23 (scripts/ensure-deps.sh)');
+const pools = [1, 3].map((n) => new WorkerPool(nodeWorkerFactory, n));
+const gpus = adapters.map((a) => new WebGpuBackend(a));
+const split = new WebGpuBackend(adapters[0]);
+// 2^16 elements or one matmul tile per submission: the largest test size of every kernel is split.
+split.submitBudget = { elements: 2 ** 16, flops: 2 ** 16 };
+
+interface Target {
+  name: string;
+  backend: Backend;
+  cpu: boolean;
+  /** Splits every pass of the largest test size into several submissions. */
+  splits?: boolean;
+}
+const targets: Target[] = [
+  { name: 'main thread', backend: new MainThreadBackend(), cpu: true },
+  ...pools.flatMap((p) =>
+    [true, false].map((shared) => ({
+      name: `${p.size} worker${p.size > 1 ? 's' : ''} (${shared ? 'shared' : 'copy'})`,
+      backend: new WorkerPoolBackend(p, { shared }),
+      cpu: true,
+    })),
+  ),
+  ...gpus.map((g) => ({ name: `WebGPU ${g.desc.id}`, backend: g, cpu: false })),
+  { name: `WebGPU ${adapters[0].desc.id}, split submissions`, backend: split, cpu: false, splits: true },
+];
+
+let cases = 0;
+afterAll(() => {
+  for (const g of [...gpus, split]) {
+    expect(g.uncapturedErrors).toEqual([]);
+    g.dispose();
+  }
+  for (const p of pools) p.dispose();
+  console.log(
+    `conformance: ${cases} (kernel, backend, size) cases ran: ${subjects.length} kernels and expressions × ${targets.length} backends (${targets.map((t) => t.name).join('; ')})`,
+  );
+});
+
+/** Inputs, reference and main-thread output, once per (kernel, size). */
+const memo = new Map<string, { inputs: Float32Array[]; main: Float32Array }>();
+function baseline(s: Subject, size: number) {
+  const key = `${s.name}@${size}`;
+  let m = memo.get(key);
+  if (!m) {
+    const inputs = s.kernel.makeInputs(size, 11);
+    m = { inputs, main: runCpu(s.kernel, size, inputs) };
+    memo.set(key, m);
+  }
+  return m;
+}
+
+describe.each(subjects.map((s) => [s.name, s] as const))('%s', (_name, s) => {
+  const ref = new Map<number, ReturnType<KernelSpec['reference']>>();
+  describe.each(targets.map((t) => [t.name, t] as const))('on %s', (_t, t) => {
+    it.each([...s.sizes])('size %i verifies against the float64 reference', async (size) => {
+      const { inputs, main } = baseline(s, size);
+      if (!ref.has(size)) ref.set(size, s.kernel.reference(inputs, size));
+      const prep = await t.backend.prepare(s.kernel, size, inputs);
+      try {
+        const { output } = await t.backend.run(prep);
+        expect(output.length).toBe(s.kernel.outputLength(size));
+        const v = verify(output, ref.get(size)!, s.kernel.tolerance(size));
+        expect(v.firstBad).toBeUndefined();
+        expect(v.ok).toBe(true);
+        if (t.cpu && !s.kernel.cpu.reduce) expect(Float32Array.from(output)).toEqual(main);
+        if (t.splits && size === Math.max(...s.sizes)) {
+          expect(t.backend instanceof WebGpuBackend && t.backend.lastSubmissions).toBeGreaterThan(1);
+        }
+        cases++;
+      } finally {
+        prep.release();
+      }
+    });
+  });
+});
