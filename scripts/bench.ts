@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { toMarkdown } from '../src/bench/export';
+import { toMarkdown } from '../src/bench/columns';
 import type { RunRecord } from '../src/bench/record';
 import { registry } from '../src/kernels/registry';
 

@@ -1,7 +1,12 @@
 /**
- * The project's own WebGPU backend on a real GPU through Dawn: the four kernels at GPU-sized inputs,
- * each verified against the float64 reference, timed as GPU kernel time (timestamp queries, data on the
- * GPU) and as time to result (upload + dispatch + readback). Prints a Markdown table last.
+ * The project's own WebGPU backend on a real GPU through Dawn: the built-in kernels and a few
+ * memory-bound expressions at GPU-sized inputs, each verified against the float64 reference, timed as
+ * GPU kernel time (timestamp queries, data on the GPU) and as time to result (upload + dispatch +
+ * readback) and as *resident* kernel time (the passes repeated back to back on data already on the GPU,
+ * timestamps around all of them ÷ repetitions: the GPU kept busy, as CuPy's timings are), next to the
+ * bandwidth ceiling measured in the same run: the expression `a` (a WGSL copy
+ * kernel, timestamps) and copyBufferToBuffer of the same bytes (wall clock over 20 back-to-back copies).
+ * Prints a Markdown table last.
  *   here (lavapipe, small sizes):  node scripts/run-node.mjs scripts/gpu-entry.ts --small
  *   GPU machine:  bash ../shared/gpu/make-kit.sh scripts/gpu-entry.ts, then in a device run:
  *                 source .gpukit/on-device.sh && "$NODE" .gpukit/gpu-entry.mjs 2>&1 | tee $OUT/log.txt
@@ -9,26 +14,31 @@
 import { WebGpuBackend } from '../src/backends/webgpu';
 import { summarize } from '../src/bench/stats';
 import { verify } from '../src/bench/verify';
-import { getKernel } from '../src/kernels/registry';
+import { compileExpression } from '../src/expr/kernel';
+import { registry } from '../src/kernels/registry';
+import type { KernelSpec } from '../src/kernels/types';
 import { nodeRuntime } from '../src/runtime/node';
 
 const small = process.argv.includes('--small');
 const reps = small ? 3 : 30;
-const cases: [string, number][] = small
-  ? [
-      ['sq2', 1 << 20],
-      ['saxpy', 1 << 20],
-      ['sum', 1 << 20],
-      ['matmul', 256],
-    ]
-  : [
-      ['sq2', 1 << 26],
-      ['saxpy', 1 << 26],
-      ['sum', 1 << 26],
-      ['matmul', 2048],
-      ['matmul', 4096],
-      ['matmul', 8192],
-    ];
+const N = small ? 1 << 20 : 1 << 26;
+const expr = (e: string) => compileExpression(e).kernel;
+const cases: [string, KernelSpec, number][] = [
+  ['copy: `a`', expr('a'), N],
+  ...registry
+    .list()
+    .filter((k) => k.bound === 'memory')
+    .map((k): [string, KernelSpec, number] => [k.id, k, N]),
+  ['`a*b + c`', expr('a*b + c'), N],
+  ['`sqrt(a*a + b*b)`', expr('sqrt(a*a + b*b)'), N],
+  ['`where(a > 0, a, 0.1*a)`', expr('where(a > 0, a, 0.1*a)'), N],
+  ...registry
+    .list()
+    .filter((k) => k.bound === 'compute')
+    .flatMap((k) =>
+      (small ? [256] : [2048, 4096, 8192]).map((n): [string, KernelSpec, number] => [k.id, k, n]),
+    ),
+];
 
 const adapters = await nodeRuntime.probeAdapters();
 if (!adapters.length) {
@@ -39,12 +49,18 @@ for (const a of adapters)
   console.error(`adapter: ${a.desc.id} — ${a.desc.label}; features: ${a.desc.features.join(', ')}`);
 const gpu = new WebGpuBackend(adapters[0]);
 const rows: string[] = [];
-for (const [id, size] of cases) {
-  const k = getKernel(id);
+const rate = (k: KernelSpec, size: number, ms: number | undefined) => {
+  if (ms === undefined) return '—';
+  const w = k.work(size);
+  return k.bound === 'compute'
+    ? `${(w.flops / ms / 1e9).toFixed(1)} TFLOP/s`
+    : `${(w.bytes / ms / 1e6).toFixed(0)} GB/s`;
+};
+for (const [name, k, size] of cases) {
   const t0 = performance.now();
   const inputs = k.makeInputs(size, 1);
   const ref = k.reference(inputs, size);
-  console.error(`${id} ${size}: inputs and reference in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.error(`${name} ${size}: inputs and reference in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const prep = await gpu.prepare(k, size, inputs);
   const cold = await gpu.run(prep);
   let ok = verify(cold.output, ref, k.tolerance(size)).ok;
@@ -56,27 +72,52 @@ for (const [id, size] of cases) {
     wall.push(r.wallMs);
     if (r.gpuMs !== undefined) kern.push(r.gpuMs);
   }
+  const kt = kern.length ? summarize(kern) : null;
+  // Back to back: enough repetitions per sample for ~50 ms of work, 5 samples.
+  const times = Math.max(1, Math.min(500, Math.ceil(50 / Math.max(kt?.median ?? 1, 0.01))));
+  const resident: number[] = [];
+  for (let s = 0; s < 5; s++) {
+    const r = await gpu.kernelOnly(prep, times);
+    resident.push(r.gpuMs ?? r.wallMs);
+  }
   prep.release();
   const w = summarize(wall);
-  const kt = kern.length ? summarize(kern) : null;
-  const work = k.work(size);
-  const km = kt?.median;
-  const rate = (ms: number | undefined) =>
-    ms === undefined
-      ? '—'
-      : id === 'matmul'
-        ? `${(work.flops / ms / 1e9).toFixed(1)} TFLOP/s`
-        : `${(work.bytes / ms / 1e6).toFixed(0)} GB/s`;
-  const row = `| ${id} | ${size} | ${km?.toFixed(3) ?? '—'} | ${kt ? `${kt.p10.toFixed(3)}–${kt.p90.toFixed(3)}` : '—'} | ${rate(km)} | ${w.median.toFixed(2)} | ${rate(w.median)} | ${ok ? 'yes' : 'NO'} |`;
+  const rm = summarize(resident).median;
+  const row = `| ${name} | ${size} | ${kt?.median.toFixed(3) ?? '—'} | ${rm.toFixed(3)} (×${times}) | ${rate(k, size, rm)} | ${w.median.toFixed(2)} | ${rate(k, size, w.median)} | ${ok ? 'yes' : 'NO'} |`;
   console.error(row);
   rows.push(row);
 }
+
+// copyBufferToBuffer of N floats: the same bytes as the copy kernel (read N*4, write N*4).
+{
+  const device = await gpu.getDevice();
+  const bytes = 4 * N;
+  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+  const src = device.createBuffer({ size: bytes, usage, label: 'copy.src' });
+  const dst = device.createBuffer({ size: bytes, usage, label: 'copy.dst' });
+  const copies = 20;
+  const samples: number[] = [];
+  for (let r = 0; r < 1 + Math.min(reps, 10); r++) {
+    const enc = device.createCommandEncoder();
+    for (let c = 0; c < copies; c++) enc.copyBufferToBuffer(src, 0, dst, 0, bytes);
+    const t = performance.now();
+    device.queue.submit([enc.finish()]);
+    await device.queue.onSubmittedWorkDone();
+    if (r > 0) samples.push((performance.now() - t) / copies);
+  }
+  src.destroy();
+  dst.destroy();
+  const m = summarize(samples).median;
+  rows.push(
+    `| copyBufferToBuffer (wall ÷ 20 copies per submit) | ${N} | — | ${m.toFixed(3)} | ${((2 * bytes) / m / 1e6).toFixed(0)} GB/s | — | — | — |`,
+  );
+}
 gpu.dispose();
 console.log(
-  `\nWebGPU backend of kernel-playground on ${adapters[0].desc.label} (${reps} reps; kernel = timestamp queries, data on the GPU; time to result = upload + dispatch + readback)\n`,
+  `\nWebGPU backend of kernel-playground on ${adapters[0].desc.label} (${reps} reps; kernel = timestamps around one run's passes; resident = the passes repeated back to back on GPU-resident data, timestamps ÷ repetitions; time to result = upload + dispatch + readback)\n`,
 );
 console.log(
-  '| kernel | size | kernel median ms | kernel p10–p90 ms | kernel rate | time to result ms | rate | verified |',
+  '| kernel | size | kernel median ms (one run) | resident ms per rep | resident rate | time to result ms | rate | verified |',
 );
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);

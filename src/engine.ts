@@ -6,8 +6,8 @@ import { WorkerPoolBackend } from './backends/worker-pool';
 import { type ResolvedOptions, type RunOptions, resolveOptions } from './bench/options';
 import type { RunRecord } from './bench/record';
 import { type RunHooks, runBenchmark } from './bench/runner';
+import { EnvironmentError, errorKind } from './errors';
 import type { ProbedAdapter } from './gpu/adapters';
-import { lookupKernel } from './kernels/lookup';
 import type { KernelSpec } from './kernels/types';
 import type { Runtime } from './runtime/types';
 
@@ -108,6 +108,7 @@ export class Engine {
   ): Promise<{ output: Float32Array; device: string }> {
     const resolved: ResolvedOptions = {
       kernel: kernel.id,
+      spec: kernel,
       ranges: {},
       size,
       seed: 1,
@@ -130,8 +131,17 @@ export class Engine {
 
   async run(options: RunOptions, hooks: RunHooks = {}, strict: RunStrictness = {}): Promise<EngineRun> {
     const o = resolveOptions(options);
-    const kernel = lookupKernel(o.kernel, o.expr, o.ranges);
+    const kernel = o.spec;
     const { backends, notes } = await this.backendsFor(o, options.backends !== undefined, strict);
+    // A size some chosen device cannot hold is bad input: refused before any input is made.
+    // (A device that cannot be had fails in prepare instead, as that backend's failed record.)
+    for (const b of backends) {
+      try {
+        await b.check?.(kernel, o.size);
+      } catch (e) {
+        if (errorKind(e) === 'input') throw e;
+      }
+    }
     const records = await runBenchmark(
       {
         kernel,
@@ -201,9 +211,4 @@ export class Engine {
 export interface RunStrictness {
   /** An adapter id this machine lacks is an error (the CLI), not a fallback with a notice (a shared URL). */
   adapters?: boolean;
-}
-
-/** The environment lacks what was asked for (CLI exit status 3). */
-export class EnvironmentError extends Error {
-  override name = 'EnvironmentError';
 }

@@ -99,9 +99,8 @@ export function userMessage(e: unknown): string {
   switch (errorKind(e)) {
     case 'input':
     case 'environment':
-      return msg;
     case 'cancelled':
-      return 'Cancelled.';
+      return msg;
     case 'device-lost':
       return `The GPU device was lost: ${msg}. The next run requests a new one.`;
     case 'kernel':

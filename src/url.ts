@@ -1,4 +1,4 @@
-import { InputError, numberText, parseBackends, type RunOptions } from './bench/options';
+import { InputError, type RunOptions, readOptions } from './bench/options';
 
 /** Run options read from a URL of the contract in ../shared/CONTRACTS.md. */
 export interface UrlState {
@@ -9,25 +9,7 @@ export interface UrlState {
 /** Reads run options from a query string; throws InputError for a malformed value. */
 export function parseUrl(search: string, defaultKernel: string): UrlState {
   const q = new URLSearchParams(search);
-  const options: RunOptions = {};
-  const expr = q.get('expr');
-  const kernel = q.get('kernel');
-  if (expr !== null) options.expr = expr;
-  else options.kernel = kernel ?? defaultKernel;
-  if (expr !== null && kernel !== null && kernel !== 'expr') {
-    throw new InputError(`give either kernel or expr, not both (kernel=${kernel})`);
-  }
-  const ranges = q.get('ranges');
-  if (ranges !== null) options.ranges = ranges;
-  options.size = numberText('size', q.get('size'));
-  options.seed = numberText('seed', q.get('seed'));
-  options.workers = numberText('workers', q.get('workers'));
-  options.reps = numberText('reps', q.get('reps'));
-  options.warmup = numberText('warmup', q.get('warmup'));
-  const backends = q.get('backends');
-  if (backends !== null) options.backends = parseBackends(backends);
-  const adapter = q.get('adapter');
-  if (adapter !== null) options.adapter = adapter.split(',').filter(Boolean);
+  const options = readOptions({ get: (n) => q.get(n), defaultKernel });
   const auto = q.get('autorun');
   if (auto !== null && !['1', 'true', '0', 'false'].includes(auto)) {
     throw new InputError(`autorun must be 1 or true, got '${auto}'`);

@@ -1,4 +1,5 @@
 import { type Remote, releaseProxy, wrap } from 'comlink';
+import { InputError } from '../errors';
 import type { WorkerFactory, WorkerHandle } from '../runtime/worker-handle';
 import type { WorkerApi } from '../worker/api';
 import { abortError } from './types';
@@ -47,7 +48,7 @@ export class WorkerPool {
 
   resize(size: number): void {
     if (!Number.isInteger(size) || size < MIN_WORKERS || size > MAX_WORKERS) {
-      throw new Error(`workers must be an integer from ${MIN_WORKERS} to ${MAX_WORKERS}, got ${size}`);
+      throw new InputError(`workers must be an integer from ${MIN_WORKERS} to ${MAX_WORKERS}, got ${size}`);
     }
     while (this.slots.length > size) {
       const s = this.slots.pop();

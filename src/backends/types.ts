@@ -26,6 +26,8 @@ export interface Backend {
   readonly label: string;
   /** Extra record fields this backend contributes (adapterId, fallback, workers, transfer). */
   describe(): Record<string, unknown>;
+  /** Refuses (InputError, naming the limit) a size this backend cannot run, before any input is made. */
+  check?(kernel: KernelSpec, size: number): Promise<void>;
   prepare(kernel: KernelSpec, size: number, inputs: Float32Array[], signal?: AbortSignal): Promise<Prepared>;
   run(prep: Prepared, signal?: AbortSignal): Promise<RunOutput>;
   dispose(): void;

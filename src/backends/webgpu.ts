@@ -1,8 +1,8 @@
-import { KernelError } from '../errors';
+import { DeviceLostError, KernelError } from '../errors';
 import type { AdapterDescription, ProbedAdapter } from '../gpu/adapters';
 import { DeviceKeeper } from '../gpu/device';
 import { checkLimits, workgroupSize } from '../gpu/pipelines';
-import { encodePlan, type Pass } from '../gpu/plan';
+import { encodePlan, type Pass, readTimer, submitPasses, type Timer } from '../gpu/plan';
 import type { KernelSpec } from '../kernels/types';
 import { type Backend, now, type Prepared, type RunOutput, throwIfAborted } from './types';
 
@@ -16,7 +16,7 @@ interface GpuPrepared extends Prepared {
   /** Command buffers to submit in order, each one compute pass of one or more dispatches. */
   submissions: Pass[][];
   outputBytes: number;
-  timer: { query: GPUQuerySet; resolve: GPUBuffer; read: GPUBuffer } | null;
+  timer: Timer | null;
 }
 
 /**
@@ -98,6 +98,21 @@ export class WebGpuBackend implements Backend {
     };
   }
 
+  /** The kernel's plan for this device at a size; refuses a size whose buffers the device cannot hold. */
+  private planFor(device: GPUDevice, kernel: KernelSpec, size: number) {
+    const plan = kernel.gpu.plan(size, {
+      wg: workgroupSize(device.limits),
+      maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
+      budget: this.submitBudget,
+    });
+    checkLimits(device.limits, kernel, size, plan, this.desc.label);
+    return plan;
+  }
+
+  async check(kernel: KernelSpec, size: number): Promise<void> {
+    this.planFor(await this.getDevice(), kernel, size);
+  }
+
   async prepare(
     kernel: KernelSpec,
     size: number,
@@ -107,12 +122,7 @@ export class WebGpuBackend implements Backend {
     const { device, pool, pipelines: cache } = await this.keeper.get();
     const program = kernel.gpu;
     const wg = workgroupSize(device.limits);
-    const plan = program.plan(size, {
-      wg,
-      maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
-      budget: this.submitBudget,
-    });
-    checkLimits(device.limits, kernel, size, plan, this.desc.label);
+    const plan = this.planFor(device, kernel, size);
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     const owned: GPUBuffer[] = [];
@@ -199,7 +209,9 @@ export class WebGpuBackend implements Backend {
     const p = prep as GpuPrepared;
     const device = await this.getDevice();
     if (p.device !== device) {
-      throw new Error(this.keeper.lostMessage() ?? 'the WebGPU device changed since this run was prepared');
+      throw new DeviceLostError(
+        this.keeper.lostMessage() ?? 'the WebGPU device changed since this run was prepared',
+      );
     }
     throwIfAborted(signal);
     device.pushErrorScope('validation');
@@ -217,34 +229,7 @@ export class WebGpuBackend implements Backend {
       await this.keeper.guard(device.queue.onSubmittedWorkDone());
       const t1 = now();
       phase('dispatch');
-      // One command buffer per submission; timestamps at the start of the first pass and the end of
-      // the last, so kernel time spans every slice of a split run.
-      const last = p.submissions.length - 1;
-      for (const [k, sub] of p.submissions.entries()) {
-        const enc = device.createCommandEncoder({ label: `${p.kernel.id} dispatch ${k + 1}/${last + 1}` });
-        const pass = enc.beginComputePass({
-          label: p.kernel.id,
-          timestampWrites:
-            p.timer && (k === 0 || k === last)
-              ? {
-                  querySet: p.timer.query,
-                  ...(k === 0 ? { beginningOfPassWriteIndex: 0 } : {}),
-                  ...(k === last ? { endOfPassWriteIndex: 1 } : {}),
-                }
-              : undefined,
-        });
-        for (const s of sub) {
-          pass.setPipeline(s.pipeline);
-          pass.setBindGroup(0, s.bindGroup);
-          pass.dispatchWorkgroups(...s.workgroups);
-        }
-        pass.end();
-        if (p.timer && k === last) {
-          enc.resolveQuerySet(p.timer.query, 0, 2, p.timer.resolve, 0);
-          enc.copyBufferToBuffer(p.timer.resolve, 0, p.timer.read, 0, 16);
-        }
-        device.queue.submit([enc.finish()]);
-      }
+      submitPasses(device, p.kernel.id, p.submissions, p.timer);
       this.lastSubmissions = p.submissions.length;
       await this.keeper.guard(device.queue.onSubmittedWorkDone());
       const t2 = now();
@@ -259,14 +244,7 @@ export class WebGpuBackend implements Backend {
       scoped = false;
       const err = await this.keeper.guard(device.popErrorScope());
       if (err) throw new KernelError(`WebGPU validation error running ${p.kernel.id}: ${err.message}`);
-      let gpuMs: number | undefined;
-      if (p.timer) {
-        await this.keeper.guard(p.timer.read.mapAsync(GPUMapMode.READ));
-        const ts = new BigInt64Array(p.timer.read.getMappedRange().slice(0));
-        p.timer.read.unmap();
-        const ns = Number(ts[1] - ts[0]);
-        if (ns > 0) gpuMs = ns / 1e6; // 0 or negative: the implementation gave no usable timestamps
-      }
+      const gpuMs = p.timer ? await readTimer(p.timer, (x) => this.keeper.guard(x)) : undefined;
       return {
         output,
         wallMs: t3 - t0,
@@ -285,6 +263,22 @@ export class WebGpuBackend implements Backend {
       }
       throw e;
     }
+  }
+
+  /**
+   * The kernel `times` times back to back on the data a run already put on the GPU (call after `run`):
+   * GPU time per repetition from timestamps around all of them, and wall time per repetition to
+   * onSubmittedWorkDone. What a GPU does when data stays on it (the GPU-machine entry reports it).
+   */
+  async kernelOnly(prep: Prepared, times: number): Promise<{ gpuMs?: number; wallMs: number }> {
+    const p = prep as GpuPrepared;
+    const device = await this.getDevice();
+    const t0 = now();
+    submitPasses(device, p.kernel.id, p.submissions, p.timer, times);
+    await this.keeper.guard(device.queue.onSubmittedWorkDone());
+    const wallMs = (now() - t0) / times;
+    const gpuMs = p.timer ? await readTimer(p.timer, (x) => this.keeper.guard(x)) : undefined;
+    return { gpuMs: gpuMs === undefined ? undefined : gpuMs / times, wallMs };
   }
 
   dispose(): void {

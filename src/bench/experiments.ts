@@ -1,6 +1,5 @@
 import type { BackendKind } from '../backends/types';
 import type { Engine } from '../engine';
-import { lookupKernel } from '../kernels/lookup';
 import { type RunOptions, resolveOptions } from './options';
 import type { RunRecord } from './record';
 import type { RunHooks } from './runner';
@@ -45,9 +44,7 @@ export async function runScaling(
 
 /** Sizes from tiny to large, ×4 apart (×2 for matmul's n), within the kernel's and a memory limit. */
 export function sweepSizes(base: RunOptions, maxElements = 1 << 22): number[] {
-  const o = resolveOptions(base);
-  const k = lookupKernel(o.kernel, o.expr, o.ranges);
-  return k.sweepSizes(maxElements);
+  return resolveOptions(base).spec.sweepSizes(maxElements);
 }
 
 export async function runSweep(

@@ -1,4 +1,3 @@
-import { speedup } from './compare';
 import type { RunRecord } from './record';
 
 /** The record fields as CSV columns, in this order (phases and env flattened). */
@@ -57,27 +56,4 @@ export function toCsv(records: readonly RunRecord[]): string {
     return CSV_COLUMNS.map((c) => cell(flat[c])).join(',');
   });
   return `${[CSV_COLUMNS.join(','), ...rows].join('\n')}\n`;
-}
-
-const md = (s: string) => s.replace(/\|/g, '\\|');
-const num = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? '—' : v.toFixed(d));
-
-/** A Markdown table for blog posts, with where it was measured and what the times are. */
-export function toMarkdown(records: readonly RunRecord[]): string {
-  const env = records[0]?.env;
-  const lines = [
-    '| kernel | size | device | cold ms | median ms | p10–p90 ms | kernel ms | GB/s | GFLOP/s | vs main | verified |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...records.map(
-      (r) =>
-        `| ${md(r.kernel === 'expr' ? `\`${r.expr}\`` : r.kernel)} | ${r.size} | ${md(r.device + (r.transfer ? ` (${r.transfer})` : ''))} | ${num(r.coldMs, 1)} | ${num(r.medianMs)} | ${num(r.p10Ms)}–${num(r.p90Ms)} | ${num(r.kernelMedianMs, 3)} | ${num(r.gbps)} | ${num(r.gflops)} | ${speedup(records, r)} | ${r.ok ? '✓' : `✗ ${md(r.error ?? '')}`} |`,
-    ),
-  ];
-  if (env) {
-    lines.push(
-      '',
-      `Median and p10–p90: warm time to result; kernel: GPU timestamps with data on the GPU. Measured with Kernel Playground ${env.appVersion} on ${md(env.runtime)}, ${env.cores} cores.`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
 }

@@ -24,6 +24,8 @@ export interface RunOptions {
 
 export interface ResolvedOptions {
   kernel: string;
+  /** The kernel itself (a built-in one, or compiled from the expression), looked up once. */
+  spec: KernelSpec;
   expr?: string;
   ranges: Ranges;
   size: number;
@@ -36,6 +38,66 @@ export interface ResolvedOptions {
 }
 
 export { InputError };
+
+/** The options every front end reads as text: URL parameters, CLI flags, widget attributes. */
+export type OptionName =
+  | 'kernel'
+  | 'expr'
+  | 'ranges'
+  | 'size'
+  | 'seed'
+  | 'backends'
+  | 'workers'
+  | 'adapter'
+  | 'reps'
+  | 'warmup';
+
+/** Where option text comes from. */
+export interface OptionText {
+  get(name: OptionName): string | null | undefined;
+  /** How the source names an option in messages: `kernel` in a URL or attribute, `--kernel ID` on the CLI. */
+  spell?(name: OptionName): string;
+  /** The kernel when neither kernel nor expr is given; without one, that is an error. */
+  defaultKernel?: string;
+}
+
+/**
+ * The one parser from text to run options, for the URL, the CLI and `<kernel-race>`: the same checks
+ * in the same order with the same messages everywhere. Values are checked for form here (numbers,
+ * backend names); resolveOptions checks ranges and limits.
+ */
+export function readOptions(src: OptionText): RunOptions {
+  const spell = src.spell ?? ((n: OptionName) => n);
+  const text = (n: OptionName) => src.get(n) ?? undefined;
+  const expr = text('expr');
+  const kernel = text('kernel');
+  if (expr !== undefined && kernel !== undefined && kernel !== 'expr') {
+    throw new InputError(`give ${spell('kernel')} or ${spell('expr')}, not both`);
+  }
+  if (expr === undefined && kernel === undefined && src.defaultKernel === undefined) {
+    throw new InputError(`give ${spell('kernel')} (one of ${registry.ids().join(', ')}) or ${spell('expr')}`);
+  }
+  const ranges = text('ranges');
+  const backends = text('backends');
+  const adapter = text('adapter');
+  const o: RunOptions = {
+    ...(expr !== undefined
+      ? { expr, ...(ranges !== undefined ? { ranges } : {}) }
+      : { kernel: kernel ?? src.defaultKernel }),
+  };
+  // Backends first, then the numbers: the order the checks have always had.
+  if (backends !== undefined) o.backends = parseBackends(backends);
+  for (const n of ['size', 'seed', 'workers', 'reps', 'warmup'] as const) {
+    const v = numberText(n, text(n));
+    if (v !== undefined) o[n] = v;
+  }
+  if (adapter !== undefined)
+    o.adapter = adapter
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  return o;
+}
 
 /**
  * An integer option as the user typed it (URL, CLI, widget attribute): absent stays undefined; text
@@ -116,6 +178,7 @@ export function resolveOptions(o: RunOptions): ResolvedOptions {
   const adapter = (o.adapter ?? []).map((s) => s.trim()).filter(Boolean);
   return {
     kernel: k.id,
+    spec: k,
     ranges,
     size,
     seed,
@@ -126,4 +189,10 @@ export function resolveOptions(o: RunOptions): ResolvedOptions {
     adapter,
     ...(o.expr !== undefined ? { expr: o.expr } : {}),
   };
+}
+
+/** A worker count as typed (`eval --workers`), checked as `run` checks it. */
+export function workersOption(v: string | undefined): number | undefined {
+  const n = numberText('workers', v);
+  return n === undefined ? undefined : intIn('workers', n, MIN_WORKERS, MAX_WORKERS);
 }

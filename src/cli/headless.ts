@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunOptions } from '../bench/options';
 import type { RunRecord } from '../bench/record';
-import { EnvironmentError } from '../engine';
+import { EnvironmentError, errorKind, errorOfKind } from '../errors';
 import { toQuery } from '../url';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 import { serveStatic } from './serve';
@@ -87,14 +87,19 @@ export async function runHeadless(
       );
       try {
         const records = await Promise.race([window.playground.results, timeout]);
-        return { records: records ?? [], error: null as string | null };
+        return { records: records ?? [], error: null as string | null, name: '' };
       } catch (e) {
-        return { records: [], error: e instanceof Error ? e.message : String(e) };
+        // The error's name carries its kind out of the page (InputError, EnvironmentError, ...).
+        return {
+          records: [],
+          error: e instanceof Error ? e.message : String(e),
+          name: (e as Error)?.name ?? '',
+        };
       }
     }, timeoutMs);
     if (result.error) {
-      if (result.error.startsWith('WebGPU was asked for')) throw new EnvironmentError(result.error);
-      throw new Error(`the page's run failed: ${result.error}`);
+      const kind = errorKind({ name: result.name });
+      throw errorOfKind(kind, kind === 'kernel' ? `the page's run failed: ${result.error}` : result.error);
     }
     return result.records as RunRecord[];
   } finally {

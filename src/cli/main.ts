@@ -6,13 +6,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { InputError, numberText, parseBackends, type RunOptions, resolveOptions } from '../bench/options';
+import { formatTable } from '../bench/columns';
+import { parseBackends, type RunOptions, readOptions, resolveOptions, workersOption } from '../bench/options';
 import { verify } from '../bench/verify';
-import { Engine, EnvironmentError } from '../engine';
+import { Engine } from '../engine';
+import { errorMessage, exitStatus, InputError } from '../errors';
 import { compileExpression } from '../expr/kernel';
 import { registry } from '../kernels/registry';
 import { nodeRuntime } from '../runtime/node';
-import { formatTable } from './format';
 import { runHeadless } from './headless';
 
 const USAGE = `usage: npm run -s cli -- COMMAND [options]
@@ -30,7 +31,10 @@ commands:
 kernels: ${registry.ids().join(', ')}
 exit status: 0 verified, 1 a run failed or did not verify, 2 bad usage or input, 3 missing environment`;
 
-class UsageError extends Error {}
+/** Bad usage: an input error after which the usage text is printed. */
+class UsageError extends InputError {
+  override name = 'UsageError';
+}
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -54,23 +58,10 @@ function parseRunArgs(cmd: string, argv: string[]): { opts: RunOptions; json: bo
   const { values } = parseArgs({ args: argv, strict: true, options: RUN_OPTIONS });
   if (cmd !== 'headless' && values.chromium !== undefined)
     throw new InputError("Unknown option '--chromium'");
-  if (values.expr !== undefined && values.kernel !== undefined) {
-    throw new UsageError(`${cmd} takes --kernel ID or --expr EXPR, not both`);
-  }
-  if (!values.kernel && values.expr === undefined)
-    throw new UsageError(`${cmd} needs --kernel ID or --expr EXPR`);
-  // Backends first, then the numbers: the same order of checks as before.
-  const backends = values.backends === undefined ? undefined : parseBackends(values.backends);
-  const opts: RunOptions = {
-    ...(values.expr !== undefined ? { expr: values.expr, ranges: values.ranges } : { kernel: values.kernel }),
-    size: numberText('size', values.size),
-    seed: numberText('seed', values.seed),
-    backends,
-    workers: numberText('workers', values.workers),
-    adapter: values.adapter?.split(','),
-    reps: numberText('reps', values.reps),
-    warmup: numberText('warmup', values.warmup),
-  };
+  const opts = readOptions({
+    get: (n) => values[n],
+    spell: (n) => `--${n}${n === 'kernel' ? ' ID' : n === 'expr' ? ' EXPR' : ''}`,
+  });
   resolveOptions(opts); // every value checked before anything runs
   return { opts, json: values.json, chromium: values.chromium };
 }
@@ -148,6 +139,7 @@ async function cmdEval(argv: string[]): Promise<number> {
   if (!values.backend) throw new UsageError('eval needs --backend main|workers|webgpu');
   const [backend] = parseBackends(values.backend);
   if (values.backend.includes(',')) throw new InputError('eval runs on one --backend');
+  const workers = workersOption(values.workers);
   if (!values.out) throw new UsageError('eval needs --out FILE');
   const bound = new Map<string, string>();
   for (const v of values.var ?? []) {
@@ -174,7 +166,6 @@ async function cmdEval(argv: string[]): Promise<number> {
       );
     }
   }
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
   const engine = new Engine(nodeRuntime);
   try {
     const { output, device } = await engine.evaluate(compiled.kernel, inputs, size, {
@@ -234,22 +225,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw new UsageError(cmd ? `unknown command '${cmd}'` : 'no command given');
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    if (e instanceof EnvironmentError) {
-      log(`error: ${msg}`);
-      return 3;
-    }
-    if (
-      e instanceof InputError ||
-      e instanceof UsageError ||
-      (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
-      log(`error: ${msg}`);
-      if (e instanceof UsageError) log(USAGE);
-      return 2;
-    }
-    log(`error: ${msg}`);
-    return 1;
+    log(`error: ${errorMessage(e)}`);
+    if (e instanceof UsageError) log(USAGE);
+    return exitStatus(e);
   }
 }
 

@@ -119,7 +119,8 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map(
     fn('arcsinh', {
       f64: Math.asinh,
       js: (x) => `Math.asinh(${x})`,
-      wgsl: (x) => `asinh(${x})`,
+      // Odd by construction: SwiftShader's asinh of a negative argument cancels (log(x + sqrt(x²+1))).
+      wgsl: (x) => `select(asinh(abs(${x})), -asinh(abs(${x})), ${x} < 0.0)`,
       d: (x) => [1 / Math.sqrt(x * x + 1)],
       own: ([x], v) => logOwn(Math.abs(x) + Math.sqrt(x * x + 1), v) + 4 * ulp(v),
     }),
@@ -160,14 +161,17 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map(
     fn('log', {
       f64: Math.log,
       js: (x) => `Math.log(${x})`,
-      wgsl: (x) => `log(${x})`,
+      // WGSL leaves log of a negative number undefined (SwiftShader returns a finite value): NaN, as NumPy.
+      wgsl: (x) => `select(log(${x}), kp_nan(), ${x} < 0.0)`,
+      helpers: ['kp_nan'],
       d: (x) => [1 / x],
       own: ([x], v) => logOwn(x, v),
     }),
     fn('log10', {
       f64: Math.log10,
       js: (x) => `Math.log10(${x})`,
-      wgsl: (x) => `(log(${x}) * 0.43429448190325176)`,
+      wgsl: (x) => `select(log(${x}) * 0.43429448190325176, kp_nan(), ${x} < 0.0)`,
+      helpers: ['kp_nan'],
       d: (x) => [1 / (x * Math.LN10)],
       own: ([x], v) => logOwn(x, v * Math.LN10) / Math.LN10 + 2 * ulp(v),
     }),

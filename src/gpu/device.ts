@@ -1,3 +1,4 @@
+import { DeviceLostError, EnvironmentError } from '../errors';
 import type { AdapterDescription, ProbedAdapter } from './adapters';
 import { BufferPool } from './buffer-pool';
 import { PipelineCache } from './pipelines';
@@ -54,7 +55,7 @@ export class DeviceKeeper {
 
   private async freshAdapter(): Promise<GPUAdapter> {
     const a = await this.probed.gpu.requestAdapter(this.probed.options);
-    if (!a) throw new Error(`the adapter ${this.desc.label} is no longer available`);
+    if (!a) throw new DeviceLostError(`the adapter ${this.desc.label} is no longer available`);
     return a;
   }
 
@@ -82,7 +83,9 @@ export class DeviceKeeper {
       }
     } catch (e) {
       this.pending = null;
-      throw new Error(`could not create a WebGPU device on ${this.desc.label}: ${(e as Error).message}`);
+      throw new EnvironmentError(
+        `could not create a WebGPU device on ${this.desc.label}: ${(e as Error).message}`,
+      );
     }
     let rejectLost: (e: Error) => void = () => {};
     const promise = new Promise<never>((_, reject) => {
@@ -95,7 +98,7 @@ export class DeviceKeeper {
     device.lost.then((info) => {
       const message = `the WebGPU device on ${this.desc.label} was lost (${info.reason ?? 'unknown'}): ${info.message || 'no details'}; the next run will use a new device`;
       lost.message = message;
-      rejectLost(new Error(message));
+      rejectLost(new DeviceLostError(message));
       if (this.current === set) {
         this.current = null;
         this.pending = null;
@@ -112,7 +115,7 @@ export class DeviceKeeper {
   /** Awaits a GPU promise, or fails with the loss's message when the device is lost meanwhile. */
   async guard<T>(p: Promise<T>): Promise<T> {
     const lost = this.lost;
-    if (lost?.message) throw new Error(lost.message);
+    if (lost?.message) throw new DeviceLostError(lost.message);
     try {
       return await (lost ? Promise.race([p, lost.promise]) : p);
     } catch (e) {
@@ -120,7 +123,7 @@ export class DeviceKeeper {
       // was unmapped before mapping was resolved"): give the loss a moment to report, and prefer it.
       if (lost && !lost.message)
         await Promise.race([lost.promise.catch(() => {}), new Promise((r) => setTimeout(r, 100))]);
-      if (lost?.message) throw new Error(lost.message);
+      if (lost?.message) throw new DeviceLostError(lost.message);
       throw e;
     }
   }

@@ -1,4 +1,4 @@
-import { InputError } from '../errors';
+import { InputError, KernelError } from '../errors';
 import { shaderCode } from '../kernels/gpu-program';
 import type { GpuPlan, GpuShader, KernelSpec } from '../kernels/types';
 
@@ -89,7 +89,7 @@ export class PipelineCache {
       const info = await module.getCompilationInfo();
       const errors = info.messages.filter((m) => m.type === 'error');
       if (errors.length) {
-        throw new Error(
+        throw new KernelError(
           `${shader.label} does not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`,
         );
       }

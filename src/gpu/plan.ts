@@ -1,3 +1,4 @@
+import { KernelError } from '../errors';
 import { packParams } from '../kernels/gpu-program';
 import type { GpuPlan, GpuProgram } from '../kernels/types';
 import { grid } from './pipelines';
@@ -31,7 +32,8 @@ export function encodePlan(
     const pipeline = pipelines.get(p.shader)!;
     const bound = p.buffers.map((name) => {
       const b = buffers.get(name);
-      if (!b) throw new Error(`pass ${index} (${p.shader}) binds '${name}', which the plan does not declare`);
+      if (!b)
+        throw new KernelError(`pass ${index} (${p.shader}) binds '${name}', which the plan does not declare`);
       return b;
     });
     const perSubmission = Math.max(1, p.perSubmission);
@@ -57,4 +59,66 @@ export function encodePlan(
     }
   });
   return submissions.filter((x) => x.length);
+}
+
+/** Timestamp queries of a run: written at the start of its first pass and the end of its last. */
+export interface Timer {
+  query: GPUQuerySet;
+  resolve: GPUBuffer;
+  read: GPUBuffer;
+}
+
+/**
+ * Submits the submissions in order, `repeat` times over (one command buffer each); with a timer, the
+ * first pass of the first repetition and the end of the last pass of the last are timestamped, so the
+ * time spans every slice of a split run, and the timestamps are copied where readTimer finds them.
+ */
+export function submitPasses(
+  device: GPUDevice,
+  label: string,
+  submissions: readonly Pass[][],
+  timer: Timer | null,
+  repeat = 1,
+): void {
+  const total = submissions.length * repeat;
+  for (let k = 0; k < total; k++) {
+    const sub = submissions[k % submissions.length];
+    const first = k === 0;
+    const last = k === total - 1;
+    const enc = device.createCommandEncoder({ label: `${label} dispatch ${k + 1}/${total}` });
+    const pass = enc.beginComputePass({
+      label,
+      timestampWrites:
+        timer && (first || last)
+          ? {
+              querySet: timer.query,
+              ...(first ? { beginningOfPassWriteIndex: 0 } : {}),
+              ...(last ? { endOfPassWriteIndex: 1 } : {}),
+            }
+          : undefined,
+    });
+    for (const s of sub) {
+      pass.setPipeline(s.pipeline);
+      pass.setBindGroup(0, s.bindGroup);
+      pass.dispatchWorkgroups(...s.workgroups);
+    }
+    pass.end();
+    if (timer && last) {
+      enc.resolveQuerySet(timer.query, 0, 2, timer.resolve, 0);
+      enc.copyBufferToBuffer(timer.resolve, 0, timer.read, 0, 16);
+    }
+    device.queue.submit([enc.finish()]);
+  }
+}
+
+/** Milliseconds between the two timestamps, or undefined when the implementation gave none usable. */
+export async function readTimer(
+  timer: Timer,
+  guard: <T>(p: Promise<T>) => Promise<T>,
+): Promise<number | undefined> {
+  await guard(timer.read.mapAsync(GPUMapMode.READ));
+  const ts = new BigInt64Array(timer.read.getMappedRange().slice(0));
+  timer.read.unmap();
+  const ns = Number(ts[1] - ts[0]);
+  return ns > 0 ? ns / 1e6 : undefined; // 0 or negative: no usable timestamps
 }

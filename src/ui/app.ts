@@ -58,7 +58,9 @@ export class KpApp extends LitElement {
   /** The kernel select's value for "your own expression". */
   static readonly EXPR = 'expr';
   /** Runs and their async state (records, progress, errors, cancel). */
-  readonly runs = new RunController(this);
+  readonly runs = new RunController(this, {
+    onResults: (records) => window.dispatchEvent(new CustomEvent('playground-results', { detail: records })),
+  });
   declare engine: Engine;
   declare kernel: string;
   declare size: number;
@@ -210,7 +212,7 @@ export class KpApp extends LitElement {
   ): Promise<RunRecord[]> {
     this.applyOptions(options);
     this.syncUrl();
-    return this.runs.execute(view, options, body);
+    return this.runs.execute(view, (hooks) => body(options, hooks));
   }
 
   cancel(): void {
@@ -370,7 +372,7 @@ export class KpApp extends LitElement {
           ? html`<div class="notice" id="background-warning" role="note">The tab was in the background during this run: browsers throttle background tabs, so these timings may be too slow. Keep the tab visible while it runs.</div>`
           : nothing
       }
-      <kp-results-panel .records=${this.runs.records} .view=${this.runs.view} ?compute=${!isExpr && k.bound === 'compute'}></kp-results-panel>
+      <kp-results-panel .records=${this.runs.records} .view=${this.runs.view}></kp-results-panel>
     `;
   }
 }

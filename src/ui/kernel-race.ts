@@ -1,8 +1,10 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { speedup } from '../bench/compare';
-import { InputError, numberText, parseBackends, type RunOptions } from '../bench/options';
+import { type RunOptions, readOptions } from '../bench/options';
 import type { RunRecord } from '../bench/record';
 import type { Engine } from '../engine';
+import { EnvironmentError } from '../errors';
+import { RunController } from './run-controller';
 
 /** One engine (one worker pool, one GPU device per adapter) for every widget on the page. */
 export type EngineSource = () => Engine;
@@ -13,7 +15,7 @@ const ms = (v: number | null) =>
 /**
  * `<kernel-race>`: a compact race of one kernel or expression across backends, for blog posts.
  *
- * @attr kernel - a built-in kernel id (sq2, saxpy, sum, matmul), or
+ * @attr kernel - a built-in kernel id (the registry's: sq2, matmul, ...), or
  * @attr expr - an expression (numexpr syntax); one of the two
  * @attr size - elements (n for matmul); @attr seed; @attr reps; @attr warmup; @attr workers; @attr adapter
  * @attr ranges - expression input ranges, e.g. "a:0:10,b:-1:1"
@@ -28,25 +30,17 @@ const ms = (v: number | null) =>
 export class KernelRace extends LitElement {
   static source: EngineSource | null = null;
 
-  static override properties = {
-    records: { state: true },
-    running: { state: true },
-    error: { state: true },
-    progress: { state: true },
-  };
-  declare records: RunRecord[];
-  declare running: boolean;
-  declare error: string;
-  declare progress: string;
-  private controller: AbortController | null = null;
-
-  constructor() {
-    super();
-    this.records = [];
-    this.running = false;
-    this.error = '';
-    this.progress = '';
-  }
+  /** The one run lifecycle (shared with the page): cancel on a new run, partial rows, errors. */
+  private readonly runs = new RunController(this, {
+    onResults: (records) =>
+      this.dispatchEvent(
+        new CustomEvent('race-complete', { detail: records, bubbles: true, composed: true }),
+      ),
+    onError: (message) =>
+      this.dispatchEvent(
+        new CustomEvent('race-error', { detail: { message }, bubbles: true, composed: true }),
+      ),
+  });
 
   static override styles = css`
     :host { all: initial; display: block; }
@@ -69,27 +63,10 @@ export class KernelRace extends LitElement {
     .error { color: var(--kr-bad, #cf222e); margin-top: 0.5rem; }
   `;
 
-  /** The race's options from the attributes; throws InputError for a bad one. */
+  /** The race's options from the attributes (the URL's and the CLI's parser); throws InputError for a bad one. */
   options(): RunOptions {
-    const a = (n: string) => this.getAttribute(n);
-    const expr = a('expr');
-    const kernel = a('kernel');
-    if (expr !== null && kernel !== null) throw new InputError('give kernel or expr, not both');
-    if (expr === null && kernel === null)
-      throw new InputError('give a kernel (sq2, saxpy, sum, matmul) or an expr');
-    const backends = a('backends');
-    const adapter = a('adapter');
-    const ranges = a('ranges');
-    return {
-      ...(expr !== null ? { expr, ...(ranges !== null ? { ranges } : {}) } : { kernel: kernel! }),
-      size: numberText('size', a('size')),
-      warmup: numberText('warmup', a('warmup')),
-      seed: numberText('seed', a('seed')),
-      reps: numberText('reps', a('reps')) ?? 3,
-      workers: numberText('workers', a('workers')),
-      ...(backends !== null ? { backends: parseBackends(backends) } : {}),
-      ...(adapter !== null ? { adapter: adapter.split(',') } : {}),
-    };
+    const o = readOptions({ get: (n) => this.getAttribute(n) });
+    return { ...o, reps: o.reps ?? 3 };
   }
 
   override connectedCallback(): void {
@@ -97,52 +74,13 @@ export class KernelRace extends LitElement {
     if (this.hasAttribute('autorun')) queueMicrotask(() => void this.run().catch(() => {}));
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.controller?.abort();
-  }
-
   /** Runs the race. Resolves with the records, rejects with the error (also shown and fired as race-error). */
-  async run(): Promise<RunRecord[]> {
-    this.controller?.abort();
-    const controller = new AbortController();
-    this.controller = controller;
-    this.running = true;
-    this.error = '';
-    this.records = [];
-    try {
+  run(): Promise<RunRecord[]> {
+    return this.runs.execute('run', async (hooks) => {
       const options = this.options();
-      if (!KernelRace.source) throw new Error('kernel-race is not set up: load embed.js');
-      const { records } = await KernelRace.source().run(options, {
-        signal: controller.signal,
-        onProgress: (p) => {
-          this.progress = 'backend' in p ? `${p.backend}…` : 'preparing…';
-        },
-        onRecord: (r) => {
-          this.records = [...this.records, r];
-        },
-        yieldToUi: () => new Promise((r) => setTimeout(r, 0)),
-      });
-      this.records = records;
-      this.dispatchEvent(
-        new CustomEvent('race-complete', { detail: records, bubbles: true, composed: true }),
-      );
-      return records;
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      if (this.controller === controller) {
-        this.error = message;
-        this.dispatchEvent(
-          new CustomEvent('race-error', { detail: { message }, bubbles: true, composed: true }),
-        );
-      }
-      throw e instanceof Error ? e : new Error(message);
-    } finally {
-      if (this.controller === controller) {
-        this.running = false;
-        this.progress = '';
-      }
-    }
+      if (!KernelRace.source) throw new EnvironmentError('kernel-race is not set up: load embed.js');
+      return (await KernelRace.source().run(options, hooks)).records;
+    });
   }
 
   /** Bar widths through the CSSOM, not style attributes: a page's CSP may forbid inline styles. */
@@ -153,43 +91,43 @@ export class KernelRace extends LitElement {
   }
 
   private verdict(): string {
-    const ok = this.records.filter((r) => r.ok && r.medianMs);
+    const ok = this.runs.records.filter((r) => r.ok && r.medianMs);
     if (!ok.length) return '';
     const best = ok.reduce((a, b) => (b.medianMs! < a.medianMs! ? b : a));
-    const all = this.records.every((r) => r.ok)
+    const all = this.runs.records.every((r) => r.ok)
       ? 'every result verified against float64'
       : 'some results did not verify';
     const main = ok.find((r) => r.backend === 'main');
-    const vs = main && best !== main ? ` — ${speedup(this.records, best)} the main thread` : '';
+    const vs = main && best !== main ? ` — ${speedup(this.runs.records, best)} the main thread` : '';
     return `Fastest: ${best.device}${vs}; ${all}.`;
   }
 
   override render() {
     const label = this.getAttribute('expr') ?? this.getAttribute('kernel') ?? '';
-    const slowest = Math.max(0, ...this.records.map((r) => r.medianMs ?? 0));
+    const slowest = Math.max(0, ...this.runs.records.map((r) => r.medianMs ?? 0));
     const isolated = globalThis.crossOriginIsolated === true;
     return html`<div class="box" part="container">
       <div class="head">
-        <button part="run" ?disabled=${this.running} @click=${() => void this.run().catch(() => {})}>${this.running ? 'Running…' : 'Run'}</button>
+        <button part="run" ?disabled=${this.runs.running} @click=${() => void this.run().catch(() => {})}>${this.runs.running ? 'Running…' : 'Run'}</button>
         <span><code>${label}</code>${this.getAttribute('size') ? html` · ${this.getAttribute('size')} elements` : nothing}</span>
-        ${this.running ? html`<span class="progress" role="status">${this.progress}</span>` : nothing}
+        ${this.runs.running ? html`<span class="progress" role="status">${this.runs.progress}</span>` : nothing}
       </div>
       ${
-        this.records.length
-          ? html`<div class="rows">${this.records.map(
+        this.runs.records.length
+          ? html`<div class="rows">${this.runs.records.map(
               (r) => html`<span>${r.device}</span>
                 <span class="track"><span class="bar ${r.ok ? '' : 'bad'}" part="bar" data-width=${slowest && r.medianMs ? (100 * r.medianMs) / slowest : 0}></span></span>
                 <span>${ms(r.medianMs)} ms ${r.ok ? html`<span class="ok" title="verified against float64">✓</span>` : html`<span class="bad" title=${r.error ?? ''}>✗</span>`}</span>`,
             )}</div>
             <div class="verdict" part="verdict">${this.verdict()}</div>
             <div class="note">Median time to result (shorter is faster).${
-              this.records.some((r) => r.fallback)
+              this.runs.records.some((r) => r.fallback)
                 ? ' The GPU here is a software adapter: it says nothing about GPU speed.'
                 : ''
             }${isolated ? '' : ' This page is not cross-origin isolated: the workers get copies of the data, and timers are coarse, so short runs are batched.'}</div>`
           : nothing
       }
-      ${this.error ? html`<div class="error" part="error" role="alert">${this.error}</div>` : nothing}
+      ${this.runs.error ? html`<div class="error" part="error" role="alert">${this.runs.error}</div>` : nothing}
     </div>`;
   }
 }

@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { toCsv, toMarkdown } from '../bench/export';
+import { toMarkdown } from '../bench/columns';
+import { toCsv } from '../bench/export';
 import type { RunRecord } from '../bench/record';
 import './charts';
 import './results-table';
@@ -15,19 +16,16 @@ export class KpResultsPanel extends LitElement {
   static override properties = {
     records: { attribute: false },
     view: {},
-    compute: { type: Boolean },
     copied: { state: true },
   };
   declare records: RunRecord[];
   declare view: View;
-  declare compute: boolean;
   declare copied: string;
 
   constructor() {
     super();
     this.records = [];
     this.view = 'run';
-    this.compute = false;
     this.copied = '';
   }
 
@@ -73,7 +71,7 @@ export class KpResultsPanel extends LitElement {
           : html`<kp-speedup-chart id="speedup-chart" .records=${this.records}></kp-speedup-chart>
               <kp-spread-chart id="spread-chart" .records=${this.records}></kp-spread-chart>`;
     return html`
-      <kp-results id="results" .records=${this.records} ?compute=${this.compute}></kp-results>
+      <kp-results id="results" .records=${this.records}></kp-results>
       <div class="exports" part="exports">
         <button type="button" id="export-json" @click=${() => this.download(`${this.fileBase()}.json`, 'application/json', `${JSON.stringify(this.records, null, 2)}\n`)}>Download JSON</button>
         <button type="button" id="export-csv" @click=${() => this.download(`${this.fileBase()}.csv`, 'text/csv', toCsv(this.records))}>Download CSV</button>

@@ -1,22 +1,21 @@
 import { css, html, LitElement } from 'lit';
-import { formatMs, formatRate, speedup } from '../bench/compare';
+import { COLUMNS, type Column, type ColumnId, headlineRate, TIMING_NOTE } from '../bench/columns';
+import { formatMs } from '../bench/compare';
 import type { RunRecord } from '../bench/record';
 
 /**
  * One row per backend: device, cold, warm median, p10–p90, GPU kernel time, GB/s or GFLOP/s,
  * speedup over the main thread, max error and whether the output verified.
- * @attr kernel-kind - "rows" shows GFLOP/s, else GB/s
+ * The rate column is GFLOP/s when every record is of a compute-bound kernel, else GB/s.
  * @csspart table - the results table
  */
 export class KpResults extends LitElement {
-  static override properties = { records: { attribute: false }, compute: { type: Boolean } };
+  static override properties = { records: { attribute: false } };
   declare records: RunRecord[];
-  declare compute: boolean;
 
   constructor() {
     super();
     this.records = [];
-    this.compute = false;
   }
 
   static override styles = css`
@@ -31,29 +30,24 @@ export class KpResults extends LitElement {
     caption { caption-side: bottom; text-align: left; font-size: 0.8rem; opacity: 0.85; padding-top: 0.5rem; }
   `;
 
+  /** The page's columns: the shared specification, with the rate that matters for these records. */
+  private columns(): Column[] {
+    const ids: ColumnId[] = ['device', 'cold', 'median', 'spread', 'kernelMs', headlineRate(this.records)];
+    if (new Set(this.records.map((r) => r.size)).size > 1) ids.splice(1, 0, 'size');
+    return [...ids, 'speedup', 'maxAbsErr', 'verified'].map((id) => COLUMNS[id as ColumnId]);
+  }
+
   override render() {
     if (!this.records.length) return html`<p>No results yet: choose a kernel and press Run.</p>`;
+    const cols = this.columns();
     return html`<table part="table">
-      <caption>
-        Median and p10–p90: warm time to result (inputs in host memory → result in host memory, upload and
-        readback included). Cold: the first run, with compile and setup. Kernel: GPU timestamps with the data
-        already on the GPU (browsers quantize them to 100 µs). Max error: against a float64 reference.
-      </caption>
-      <thead><tr>
-        <th scope="col">device</th>${this.manySizes() ? html`<th scope="col">size</th>` : ''}<th scope="col">cold ms</th><th scope="col">median ms</th>
-        <th scope="col">p10–p90 ms</th><th scope="col">kernel ms</th>
-        <th scope="col">${this.compute ? 'GFLOP/s' : 'GB/s'}</th><th scope="col">vs main</th>
-        <th scope="col">max abs err</th><th scope="col">verified</th>
-      </tr></thead>
-      <tbody>${this.records.map((r) => this.row(r))}</tbody>
+      <caption>${TIMING_NOTE} Browsers quantize GPU timestamps to 100 µs. Max error: against a float64 reference.</caption>
+      <thead><tr>${cols.map((c) => html`<th scope="col">${c.head}</th>`)}</tr></thead>
+      <tbody>${this.records.map((r) => this.row(r, cols))}</tbody>
     </table>`;
   }
 
-  private manySizes(): boolean {
-    return new Set(this.records.map((r) => r.size)).size > 1;
-  }
-
-  private row(r: RunRecord) {
+  private notes(r: RunRecord): string[] {
     const notes: string[] = [];
     if (r.transfer)
       notes.push(
@@ -67,22 +61,26 @@ export class KpResults extends LitElement {
       );
     }
     if (r.batch) notes.push(`batched: ${r.batch} runs per sample (one run is too short for the timer)`);
-    return html`<tr data-backend=${r.backend} data-ok=${String(r.ok)}>
-      <th scope="row">${r.device}${notes.map((n) => html`<span class="note">${n}</span>`)}</th>
-      ${this.manySizes() ? html`<td>${r.size}</td>` : ''}
-      <td>${formatMs(r.coldMs)}</td>
-      <td>${formatMs(r.medianMs)}</td>
-      <td>${r.p10Ms === null ? '—' : `${formatMs(r.p10Ms)}–${formatMs(r.p90Ms)}`}</td>
-      <td>${formatMs(r.kernelMedianMs)}</td>
-      <td>${formatRate(this.compute ? r.gflops : r.gbps)}</td>
-      <td>${speedup(this.records, r)}</td>
-      <td>${r.maxAbsErr === null ? '—' : r.maxAbsErr.toExponential(1)}</td>
-      <td class="verified">${
-        r.ok
-          ? html`<span class="ok" title="within tolerance of the float64 reference">✓</span>`
-          : html`<span class="bad" role="img" aria-label="not verified">✗</span> <span class="note">${r.error ?? 'not verified'}</span>`
-      }</td>
-    </tr>`;
+    return notes;
+  }
+
+  private cell(c: Column, r: RunRecord) {
+    switch (c.id) {
+      case 'device':
+        return html`<th scope="row">${r.device}${this.notes(r).map((n) => html`<span class="note">${n}</span>`)}</th>`;
+      case 'verified':
+        return html`<td class="verified">${
+          r.ok
+            ? html`<span class="ok" title="within tolerance of the float64 reference">✓</span>`
+            : html`<span class="bad" role="img" aria-label="not verified">✗</span> <span class="note">${r.error ?? 'not verified'}</span>`
+        }</td>`;
+      default:
+        return html`<td>${c.text(r, this.records)}</td>`;
+    }
+  }
+
+  private row(r: RunRecord, cols: Column[]) {
+    return html`<tr data-backend=${r.backend} data-ok=${String(r.ok)}>${cols.map((c) => this.cell(c, r))}</tr>`;
   }
 }
 

@@ -1,8 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ExperimentHooks } from '../bench/experiments';
-import { InputError, type RunOptions } from '../bench/options';
 import type { RunRecord } from '../bench/record';
 import type { Progress } from '../bench/runner';
+import { userMessage } from '../errors';
 import type { View } from './results-panel';
 
 export function progressText(p: Progress): string {
@@ -27,10 +27,17 @@ function sameRow(a: RunRecord, b: RunRecord): boolean {
   return a.device === b.device && a.size === b.size && a.workers === b.workers && a.kernel === b.kernel;
 }
 
+/** What a host does when a run ends (the page fires `playground-results`; the widget `race-complete`). */
+export interface RunEvents {
+  onResults?(records: RunRecord[]): void;
+  onError?(message: string, error: unknown): void;
+}
+
 /**
- * The async state of runs, as a Lit reactive controller (the @lit/task habit): each run gets an
- * AbortSignal, a new run cancels the one in flight, and an older run's results never overwrite a
- * newer one's. Its host re-renders whenever records, progress or errors change.
+ * The one run lifecycle of the page and the `<kernel-race>` widget, as a Lit reactive controller
+ * (the @lit/task habit): each run gets an AbortSignal, a new run cancels the one in flight, and an
+ * older run's results never overwrite a newer one's. Its host re-renders whenever records, progress
+ * or errors change; errors are shown as errors.ts words them.
  */
 export class RunController implements ReactiveController {
   records: RunRecord[] = [];
@@ -44,7 +51,10 @@ export class RunController implements ReactiveController {
   private abort: AbortController | null = null;
   private serial = 0;
 
-  constructor(private readonly host: ReactiveControllerHost) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly events: RunEvents = {},
+  ) {
     host.addController(this);
   }
 
@@ -75,13 +85,9 @@ export class RunController implements ReactiveController {
 
   /**
    * Runs `body` as the current run: cancels the previous one, streams partial records and progress
-   * into the host, fires `playground-results` on success, and shows the error on failure (rejecting).
+   * into the host, reports the records on success, and shows the error on failure (rejecting).
    */
-  async execute(
-    view: View,
-    options: RunOptions,
-    body: (o: RunOptions, hooks: ExperimentHooks) => Promise<RunRecord[]>,
-  ): Promise<RunRecord[]> {
+  async execute(view: View, body: (hooks: ExperimentHooks) => Promise<RunRecord[]>): Promise<RunRecord[]> {
     this.abort?.abort();
     const abort = new AbortController();
     this.abort = abort;
@@ -93,18 +99,18 @@ export class RunController implements ReactiveController {
       error: '',
       notices: [],
       records: [],
-      backgrounded: document.visibilityState === 'hidden',
+      backgrounded: hidden(),
     });
     let step = '';
     const onHidden = () => {
-      if (document.visibilityState === 'hidden' && mine()) this.set({ backgrounded: true });
+      if (hidden() && mine()) this.set({ backgrounded: true });
     };
-    document.addEventListener('visibilitychange', onHidden);
+    globalThis.document?.addEventListener('visibilitychange', onHidden);
     const upsert = (r: RunRecord) => {
       if (mine()) this.set({ records: [...this.records.filter((x) => !sameRow(x, r)), r] });
     };
     try {
-      const records = await body(options, {
+      const records = await body({
         signal: abort.signal,
         onProgress: (p) => {
           if (mine()) this.set({ progress: `${step}${progressText(p)}` });
@@ -121,19 +127,26 @@ export class RunController implements ReactiveController {
       });
       if (mine()) {
         this.set({ records });
-        window.dispatchEvent(new CustomEvent('playground-results', { detail: records }));
+        this.events.onResults?.(records);
       }
       return records;
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      if (mine()) this.set({ error: e instanceof InputError ? msg : `The run failed: ${msg}` });
+      if (mine()) {
+        const message = userMessage(e);
+        this.set({ error: message });
+        this.events.onError?.(message, e);
+      }
       throw e;
     } finally {
-      document.removeEventListener('visibilitychange', onHidden);
+      globalThis.document?.removeEventListener('visibilitychange', onHidden);
       if (mine()) {
         this.abort = null;
         this.set({ running: false, progress: '' });
       }
     }
   }
+}
+
+function hidden(): boolean {
+  return globalThis.document?.visibilityState === 'hidden';
 }

@@ -6,6 +6,7 @@
  * Each case verifies against the float64 reference; CPU outputs of non-reducing programs must also be
  * bit-identical to the main thread's (the same code on the same floats).
  */
+import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MainThreadBackend, runCpu } from '../../src/backends/main-thread';
 import { WorkerPool } from '../../src/backends/pool';
@@ -36,6 +37,12 @@ const subjects: Subject[] = [
   }),
 ];
 
+// Every Vulkan driver this machine has (lavapipe, and SwiftShader when Chromium ships it), so WebGPU runs
+// on each adapter; read by Dawn when it first starts, below.
+const ICDS = ['/usr/share/vulkan/icd.d/lvp_icd.json', '/usr/lib/chromium/vk_swiftshader_icd.json'].filter(
+  (f) => existsSync(f),
+);
+if (!process.env.VK_ICD_FILENAMES && ICDS.length > 1) process.env.VK_ICD_FILENAMES = ICDS.join(':');
 const adapters = await nodeRuntime.probeAdapters();
 if (!adapters.length)
   throw new Error('no WebGPU adapter: install Mesa lavapipe >= 23 (scripts/ensure-deps.sh)');

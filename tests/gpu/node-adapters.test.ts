@@ -95,4 +95,29 @@ describe('two Vulkan drivers in Node', () => {
       "error: adapter 'nvidia-h100-80gb-hbm3' is not on this machine: it has swiftshader, llvmpipe",
     );
   });
+  it("a size past the adapter's binding limit exits 2 with the limit named, before any input is made", () => {
+    const adapters = JSON.parse(cliBoth(['adapters', '--json']).stdout) as {
+      id: string;
+      limits: { maxStorageBufferBindingSize: number };
+    }[];
+    const lvp = adapters.find((a) => a.id === 'llvmpipe')!;
+    const size = lvp.limits.maxStorageBufferBindingSize / 4 + 1;
+    const r = cliBoth([
+      'run',
+      '--kernel',
+      'sum',
+      '--size',
+      String(size),
+      '--backends',
+      'main,webgpu',
+      '--adapter',
+      'llvmpipe',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /error: size \d+ needs a \d+ MiB buffer for sum's x, but llvmpipe \(software\) allows at most 128 MiB \(maxStorageBufferBindingSize\); choose a smaller size/,
+    );
+    expect(r.stderr).not.toContain('repetitions done'); // nothing ran
+  });
 });

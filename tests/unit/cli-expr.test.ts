@@ -52,7 +52,7 @@ describe('cli run --expr', () => {
       ['run', '--expr', 'a', '--ranges', 'b:0:1'],
       "error: a range is given for 'b', which the expression does not use",
     ],
-    [['run', '--expr', 'a', '--kernel', 'sq2'], 'error: run takes --kernel ID or --expr EXPR, not both'],
+    [['run', '--expr', 'a', '--kernel', 'sq2'], 'error: give --kernel ID or --expr EXPR, not both'],
   ])('exits 2 on %j', (args, message) => {
     const r = cli(args);
     expect(r.code).toBe(2);
@@ -120,6 +120,10 @@ describe('cli eval', () => {
     ],
     [['eval', '--expr', 'a', '--print', 'c'], "error: --print takes js or wgsl, got 'c'"],
     [['eval', '--expr', 'a'], 'error: eval needs --backend main|workers|webgpu'],
+    [
+      ['eval', '--expr', 'a', '--var', 'a=A', '--backend', 'workers', '--workers', '0', '--out', 'o'],
+      'error: workers must be an integer from 1 to 64, got 0',
+    ],
   ])('exits 2 on %j', (args, message) => {
     const r = cli(args);
     expect(r.code).toBe(2);

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { registry } from '../../src/kernels/registry';
 import { cli } from '../shared/cli';
 
 const SCHEMA_CHECK = '../shared/checks/record-schema.mjs';
@@ -102,7 +103,7 @@ describe('cli run', () => {
     [['run', '--kernel', 'sum', '--workers', '65'], 'error: workers must be an integer from 1 to 64, got 65'],
     [['run', '--kernel', 'sum', '--reps', '0'], 'error: reps must be an integer from 1 to 1000, got 0'],
     [['run', '--kernel', 'sum', '--bogus'], "error: Unknown option '--bogus'"],
-    [['run'], 'error: run needs --kernel ID'],
+    [['run'], `error: give --kernel ID (one of ${registry.ids().join(', ')}) or --expr EXPR`],
     [['frobnicate'], "error: unknown command 'frobnicate'"],
   ])('exits 2 on bad input %j with one clear line and no stack trace', (args, message) => {
     const r = cli(args);

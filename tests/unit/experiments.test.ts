@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { toMarkdown } from '../../src/bench/columns';
 import { crossover, parallelEfficiency, scalingCounts, sweepSizes } from '../../src/bench/experiments';
-import { CSV_COLUMNS, toCsv, toMarkdown } from '../../src/bench/export';
+import { CSV_COLUMNS, toCsv } from '../../src/bench/export';
 import type { RunRecord } from '../../src/bench/record';
 
 function rec(p: Partial<RunRecord>): RunRecord {
