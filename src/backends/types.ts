@@ -1,4 +1,4 @@
-import { CancelledError } from '../errors';
+import { CancelledError, errorKind } from '../errors';
 import type { KernelSpec } from '../kernels/types';
 
 export type BackendKind = 'main' | 'workers' | 'webgpu';
@@ -36,7 +36,7 @@ export interface Backend {
 export function abortError(signal?: AbortSignal): Error {
   const reason = signal?.reason;
   // A reason the caller chose is kept; the platform's default ("This operation was aborted") is not.
-  if (reason instanceof Error && reason.name !== 'AbortError') return reason;
+  if (reason instanceof Error && errorKind(reason) !== 'cancelled') return reason;
   return new CancelledError(typeof reason === 'string' ? reason : undefined);
 }
 

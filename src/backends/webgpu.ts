@@ -30,7 +30,7 @@ export class WebGpuBackend implements Backend {
   readonly label: string;
   private readonly keeper: DeviceKeeper;
   /**
-   * Work per submission: elements for elementwise and reduction passes, flops for matmul; larger runs
+   * Work per submission: elements for memory-bound passes, flops for compute-bound ones; larger runs
    * are split. A software adapter gets 4 Mi elements / 2^30 flops (about 0.25 s on SwiftShader here); a
    * hardware one 64 Mi / 2^36 (about 0.7 s even at 100 GFLOP/s, under the ~2 s a desktop watchdog allows,
    * and few enough submissions not to distort a fast GPU's timings).

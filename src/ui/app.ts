@@ -1,32 +1,22 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { BACKEND_KINDS, type BackendKind } from '../backends/types';
 import { type ExperimentHooks, runScaling, runSweep, sweepSizes } from '../bench/experiments';
 import type { RunOptions } from '../bench/options';
 import type { RunRecord } from '../bench/record';
 import type { Engine } from '../engine';
 import { EXPR_DEFAULT_SIZE, formatRanges, parseRanges, type VarInput } from '../expr/kernel';
-import type { ProbedAdapter } from '../gpu/adapters';
 import { MAX_ELEMENTS } from '../kernels/common';
 import { registry } from '../kernels/registry';
 import { toQuery } from '../url';
+import { AdapterChoice } from './adapter-choice';
 import type { ExprChange } from './expr-editor';
 import './adapter-picker';
+import { APP_STYLES } from './app-styles';
 import './expr-editor';
 import './heartbeat';
 import type { View } from './results-panel';
 import { RunController } from './run-controller';
 import './results-panel';
-
-const ADAPTERS_KEY = 'kernel-playground.adapters';
-
-function storedAdapters(): string[] {
-  try {
-    const v = JSON.parse(localStorage.getItem(ADAPTERS_KEY) ?? '[]');
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
-}
 
 const BACKEND_NAMES: Record<BackendKind, string> = {
   main: 'Main thread',
@@ -48,9 +38,6 @@ export class KpApp extends LitElement {
     workers: { state: true },
     reps: { state: true },
     warmup: { state: true },
-    adapters: { state: true },
-    adapterIds: { state: true },
-    adapterNotice: { state: true },
     expr: { state: true },
     ranges: { state: true },
     exprError: { state: true },
@@ -69,10 +56,8 @@ export class KpApp extends LitElement {
   declare workers: number;
   declare reps: number;
   declare warmup: number;
-  declare adapters: ProbedAdapter[] | null;
-  /** Chosen adapter ids (empty: the default adapter); from the URL, else from the last visit. */
-  declare adapterIds: string[];
-  declare adapterNotice: string;
+  /** The WebGPU adapters, the chosen ones and the notice when a chosen one is missing. */
+  readonly gpus = new AdapterChoice(this);
   declare expr: string;
   declare ranges: Record<string, VarInput>;
   declare exprError: string | null;
@@ -87,9 +72,6 @@ export class KpApp extends LitElement {
     this.workers = Math.max(1, Math.min(64, navigator.hardwareConcurrency || 1));
     this.reps = 5;
     this.warmup = 1;
-    this.adapters = null;
-    this.adapterIds = storedAdapters();
-    this.adapterNotice = '';
     this.expr = 'a**2 + b**2';
     this.ranges = {};
     this.exprError = null;
@@ -97,38 +79,11 @@ export class KpApp extends LitElement {
 
   override willUpdate(changed: Map<string, unknown>): void {
     // The page sets `engine` after the element is upgraded: enumerate adapters once it is there.
-    if (!changed.has('engine') || !this.engine) return;
-    this.engine.adapters().then(
-      (a) => {
-        this.adapters = a;
-        this.checkAdapterIds();
-      },
-      () => {
-        this.adapters = [];
-      },
-    );
-  }
-
-  /** Ids this machine lacks (a link made elsewhere) fall back to the default adapter, with a notice. */
-  private checkAdapterIds(): void {
-    const have = new Set((this.adapters ?? []).map((a) => a.desc.id));
-    const missing = this.adapterIds.filter((id) => !have.has(id));
-    if (!missing.length || !this.adapters?.length) return;
-    this.adapterIds = this.adapterIds.filter((id) => have.has(id));
-    const fallback = this.adapterIds.length
-      ? this.adapterIds.join(', ')
-      : `the default adapter '${this.adapters[0].desc.id}'`;
-    this.adapterNotice = `Adapter ${missing.map((m) => `'${m}'`).join(', ')} is not available in this browser (it has ${[...have].join(', ')}); using ${fallback}.`;
+    if (changed.has('engine') && this.engine) this.gpus.load(this.engine);
   }
 
   private onAdaptersChange(e: CustomEvent<{ selected: string[] }>) {
-    this.adapterIds = e.detail.selected;
-    this.adapterNotice = '';
-    try {
-      localStorage.setItem(ADAPTERS_KEY, JSON.stringify(this.adapterIds));
-    } catch {
-      // storage may be disabled; the URL still carries the choice
-    }
+    this.gpus.choose(e.detail.selected);
     this.syncUrl();
   }
 
@@ -152,10 +107,7 @@ export class KpApp extends LitElement {
     if (o.workers !== undefined) this.workers = o.workers;
     if (o.reps !== undefined) this.reps = o.reps;
     if (o.warmup !== undefined) this.warmup = o.warmup;
-    if (o.adapter) {
-      this.adapterIds = [...o.adapter];
-      if (this.adapters) this.checkAdapterIds();
-    }
+    if (o.adapter) this.gpus.set(o.adapter);
   }
 
   options(): RunOptions {
@@ -174,7 +126,7 @@ export class KpApp extends LitElement {
       workers: this.workers,
       reps: this.reps,
       warmup: this.warmup,
-      ...(this.adapterIds.length ? { adapter: this.adapterIds } : {}),
+      ...(this.gpus.ids.length ? { adapter: this.gpus.ids } : {}),
     };
   }
 
@@ -261,49 +213,7 @@ export class KpApp extends LitElement {
     this.syncUrl();
   }
 
-  static override styles = css`
-    :host { display: block; max-width: 72rem; margin: 0 auto; padding: 1rem; }
-    h1 { font-size: 1.4rem; margin: 0 0 0.25rem; }
-    .lede { margin: 0 0 1rem; opacity: 0.85; }
-    form { display: flex; flex-wrap: wrap; gap: 0.75rem 1.25rem; align-items: end; margin-bottom: 1rem; }
-    label { display: flex; flex-direction: column; gap: 0.2rem; font-size: 0.85rem; }
-    fieldset { border: 1px solid color-mix(in srgb, currentColor 25%, transparent); border-radius: 6px; display: flex; gap: 0.8rem; }
-    fieldset label { flex-direction: row; align-items: center; }
-    input[type='number'] { width: 8rem; }
-    button { font: inherit; padding: 0.4rem 1rem; border-radius: 6px; cursor: pointer; }
-    .status { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; font-size: 0.85rem; margin-bottom: 0.75rem; }
-    .error { color: #cf222e; border: 1px solid #cf222e; padding: 0.5rem 0.75rem; border-radius: 6px; margin-bottom: 0.75rem; white-space: pre-wrap; }
-    .notice { border: 1px solid #9a6700; padding: 0.5rem 0.75rem; border-radius: 6px; margin-bottom: 0.75rem; }
-    .progress { min-height: 1.4em; font-size: 0.9rem; }
-    .progress-row { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; margin-bottom: 0.5rem; }
-  `;
-
-  private chosenStatus(all: ProbedAdapter[]): string {
-    const chosen = all.filter((x) => this.adapterIds.includes(x.desc.id));
-    const list = chosen.length ? chosen : [all[0]];
-    const soft = list.some((x) => x.desc.fallback)
-      ? ' — a software (CPU) adapter: its timings say nothing about GPU speed'
-      : '';
-    return `WebGPU adapter${list.length > 1 ? 's' : ''}: ${list.map((x) => x.desc.label).join(', ')}${soft}`;
-  }
-
-  private renderStatus() {
-    if (!this.engine) return nothing;
-    const isolated = globalThis.crossOriginIsolated === true;
-    const gpuWhy = this.engine.runtime.gpuUnavailableReason();
-    const a = this.adapters;
-    const gpu = gpuWhy
-      ? `WebGPU: unavailable — ${gpuWhy}`
-      : a === null
-        ? 'WebGPU: looking for adapters…'
-        : a.length === 0
-          ? 'WebGPU: no adapter was found (the browser may block WebGPU on this machine)'
-          : this.chosenStatus(a);
-    return html`<div class="status" id="status">
-      <span id="isolation">Cross-origin isolated: ${isolated ? 'yes — workers share memory (SharedArrayBuffer)' : 'no — workers get copies of the data'}</span>
-      <span id="gpu-status">${gpu}</span>
-    </div>`;
-  }
+  static override styles = APP_STYLES;
 
   override render() {
     const kernels = registry.list();
@@ -313,7 +223,7 @@ export class KpApp extends LitElement {
     return html`
       <h1>Kernel Playground</h1>
       <p class="lede">The same kernel on the main thread, a pool of Web Workers and WebGPU — checked against a float64 reference.</p>
-      ${this.renderStatus()}
+      ${this.engine ? this.gpus.renderStatus(this.engine) : nothing}
       <form novalidate @submit=${(e: Event) => {
         e.preventDefault();
         this.onRunClick();
@@ -361,12 +271,12 @@ export class KpApp extends LitElement {
       ${this.runs.error ? html`<div class="error" id="error" role="alert">${this.runs.error}</div>` : nothing}
       ${this.runs.notices.map((n) => html`<div class="notice" role="note">${n}</div>`)}
       ${
-        this.adapters?.length && this.backends.includes('webgpu')
-          ? html`<kp-adapters .adapters=${this.adapters.map((a) => a.desc)} .selected=${this.adapterIds}
+        this.gpus.adapters?.length && this.backends.includes('webgpu')
+          ? html`<kp-adapters .adapters=${this.gpus.adapters.map((a) => a.desc)} .selected=${this.gpus.ids}
               @adapters-change=${this.onAdaptersChange}></kp-adapters>`
           : nothing
       }
-      ${this.adapterNotice ? html`<div class="notice" id="adapter-notice" role="note">${this.adapterNotice}</div>` : nothing}
+      ${this.gpus.notice ? html`<div class="notice" id="adapter-notice" role="note">${this.gpus.notice}</div>` : nothing}
       ${
         this.runs.backgrounded
           ? html`<div class="notice" id="background-warning" role="note">The tab was in the background during this run: browsers throttle background tabs, so these timings may be too slow. Keep the tab visible while it runs.</div>`

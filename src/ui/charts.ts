@@ -1,9 +1,8 @@
 import type { ChartConfiguration } from 'chart.js';
-import { baselineMs, speedup } from '../bench/compare';
+import { baselineMs, formatMs, speedup } from '../bench/compare';
 import { crossover, parallelEfficiency } from '../bench/experiments';
 import { PALETTE, pointLabels, RecordsChart, verticalMarker, whiskers } from './chart-base';
 
-const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
 const TIME_AXIS = {
   type: 'logarithmic' as const,
   title: { display: true, text: 'ms (time to result, log scale)' },
@@ -15,13 +14,13 @@ const TIME_AXIS = {
  */
 export class KpSpeedupChart extends RecordsChart {
   protected summary(): string {
-    return `Bar chart of median time per backend: ${this.records.map((r) => `${r.device} ${r.medianMs === null ? 'failed' : `${fmt(r.medianMs)} ms`}`).join('; ')}`;
+    return `Bar chart of median time per backend: ${this.records.map((r) => `${r.device} ${r.medianMs === null ? 'failed' : `${formatMs(r.medianMs)} ms`}`).join('; ')}`;
   }
   protected config(): ChartConfiguration {
     const rs = this.records.filter((r) => r.medianMs !== null);
     const labels = rs.map((r) => {
       const sp = baselineMs(this.records, r) && r.medianMs ? ` · ${speedup(this.records, r)}` : '';
-      return r.ok ? `${fmt(r.medianMs!)} ms${sp}` : '✗ unverified';
+      return r.ok ? `${formatMs(r.medianMs)} ms${sp}` : '✗ unverified';
     });
     return {
       type: 'bar',

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { speedup } from '../bench/compare';
+import { formatMs, speedup } from '../bench/compare';
 import { type RunOptions, readOptions } from '../bench/options';
 import type { RunRecord } from '../bench/record';
 import type { Engine } from '../engine';
@@ -9,15 +9,12 @@ import { RunController } from './run-controller';
 /** One engine (one worker pool, one GPU device per adapter) for every widget on the page. */
 export type EngineSource = () => Engine;
 
-const ms = (v: number | null) =>
-  v === null ? '—' : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(2);
-
 /**
  * `<kernel-race>`: a compact race of one kernel or expression across backends, for blog posts.
  *
- * @attr kernel - a built-in kernel id (the registry's: sq2, matmul, ...), or
+ * @attr kernel - a built-in kernel id (any the registry lists), or
  * @attr expr - an expression (numexpr syntax); one of the two
- * @attr size - elements (n for matmul); @attr seed; @attr reps; @attr warmup; @attr workers; @attr adapter
+ * @attr size - the kernel's size (elements, or n for an n×n kernel); @attr seed; @attr reps; @attr warmup; @attr workers; @attr adapter
  * @attr ranges - expression input ranges, e.g. "a:0:10,b:-1:1"
  * @attr backends - comma-separated: main,workers,webgpu (default: all that are available)
  * @attr autorun - run once connected
@@ -117,7 +114,7 @@ export class KernelRace extends LitElement {
           ? html`<div class="rows">${this.runs.records.map(
               (r) => html`<span>${r.device}</span>
                 <span class="track"><span class="bar ${r.ok ? '' : 'bad'}" part="bar" data-width=${slowest && r.medianMs ? (100 * r.medianMs) / slowest : 0}></span></span>
-                <span>${ms(r.medianMs)} ms ${r.ok ? html`<span class="ok" title="verified against float64">✓</span>` : html`<span class="bad" title=${r.error ?? ''}>✗</span>`}</span>`,
+                <span>${formatMs(r.medianMs)} ms ${r.ok ? html`<span class="ok" title="verified against float64">✓</span>` : html`<span class="bad" title=${r.error ?? ''}>✗</span>`}</span>`,
             )}</div>
             <div class="verdict" part="verdict">${this.verdict()}</div>
             <div class="note">Median time to result (shorter is faster).${
