@@ -24,6 +24,8 @@ const cspMeta: Plugin = {
 };
 
 export default defineConfig({
+  // Relative URLs in the built pages: the site works from any path (a project page, /kernel-playground/0.1.0/).
+  base: './',
   plugins: [cspMeta],
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   server: { host: '127.0.0.1', port: 5173, headers: isolation },

@@ -1,6 +1,7 @@
-import type { RunOptions } from './bench/options';
+import { optionsObject, type RunOptions } from './bench/options';
 import type { RunRecord } from './bench/record';
 import { Engine } from './engine';
+import { errorMessage } from './errors';
 import { registry } from './kernels/registry';
 import { browserRuntime } from './runtime/browser';
 import type { KpApp } from './ui/app';
@@ -30,16 +31,27 @@ declare global {
   }
 }
 
+/** A bad options object rejects (and is shown) like a failed run, never throws synchronously. */
+function settle(f: () => Promise<RunRecord[]>): Promise<RunRecord[]> {
+  try {
+    return f();
+  } catch (e) {
+    app.showError(errorMessage(e));
+    return Promise.reject(e);
+  }
+}
+
 const engine = new Engine(browserRuntime());
 const app = document.querySelector('kp-app') as KpApp;
 app.engine = engine;
 engine.onDeviceLost = (m) => app.showError(m);
 
 const api: PlaygroundApi = {
-  run: (options) => app.run(options),
+  // Options objects are checked with the URL's messages (a typo, run(null), ranges as arrays).
+  run: (options) => settle(() => app.run(optionsObject(options))),
   results: null,
-  scaling: (options) => app.scaling(options),
-  sweep: (options) => app.sweep(options),
+  scaling: (options) => settle(() => app.scaling(optionsObject(options))),
+  sweep: (options) => settle(() => app.sweep(optionsObject(options))),
   debug: {
     loseDevice: (id) => engine.loseDeviceForTest(id),
     deviceInfo: (id) => engine.deviceInfoForTest(id),
@@ -56,8 +68,8 @@ try {
     api.results.catch(() => {}); // shown on the page; the caller holds the promise
   }
 } catch (e) {
-  const msg = e instanceof Error ? e.message : String(e);
-  app.showError(msg);
-  api.results = Promise.reject(new Error(msg));
+  app.showError(errorMessage(e));
+  // The error itself: its name carries its kind (InputError) to whoever awaits results (headless).
+  api.results = Promise.reject(e instanceof Error ? e : new Error(errorMessage(e)));
   api.results.catch(() => {});
 }

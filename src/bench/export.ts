@@ -38,7 +38,9 @@ export const CSV_COLUMNS = [
 
 function cell(v: unknown): string {
   if (v === undefined || v === null) return '';
-  const s = Array.isArray(v) ? v.join(' ') : String(v);
+  let s = Array.isArray(v) ? v.join(' ') : String(v);
+  // Text a spreadsheet would read as a formula (an expression like -a+b*2) is kept as text.
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -1,7 +1,7 @@
 import { MAX_WORKERS, MIN_WORKERS } from '../backends/pool';
 import { BACKEND_KINDS, type BackendKind } from '../backends/types';
 import { InputError } from '../errors';
-import { cachedExpression, parseRanges, type Ranges } from '../expr/kernel';
+import { cachedExpression, parseRanges, type Ranges, type VarInput } from '../expr/kernel';
 import { registry } from '../kernels/registry';
 import type { KernelSpec } from '../kernels/types';
 import { DEFAULT_REPS, DEFAULT_WARMUP, MAX_REPS, MAX_WARMUP } from './runner';
@@ -11,7 +11,7 @@ export interface RunOptions {
   /** A built-in kernel id; ignored when `expr` is given (the kernel is then "expr"). */
   kernel?: string;
   expr?: string;
-  /** Expression input ranges: "a:0:10,b:-1:1" or { a: [0, 10] }; [-1, 1] when not given. */
+  /** Expression input ranges: "a:0:10,b:-1:1" (optionsObject also takes { a: [0, 10] }); [-1, 1] when not given. */
   ranges?: string | Ranges;
   size?: number;
   seed?: number;
@@ -195,4 +195,55 @@ export function resolveOptions(o: RunOptions): ResolvedOptions {
 export function workersOption(v: string | undefined): number | undefined {
   const n = numberText('workers', v);
   return n === undefined ? undefined : intIn('workers', n, MIN_WORKERS, MAX_WORKERS);
+}
+
+const OPTION_KEYS = new Set<string>([
+  'kernel',
+  'expr',
+  'ranges',
+  'size',
+  'seed',
+  'backends',
+  'workers',
+  'adapter',
+  'reps',
+  'warmup',
+]);
+
+/** One range of an options object: [LOW, HIGH], a VarInput, or text as in the URL ("0:10", "normal:0:1"). */
+function rangeText(name: string, v: unknown): string {
+  if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number'))
+    return `${name}:${v[0]}:${v[1]}`;
+  const o = v as Partial<VarInput> | null;
+  if (o && typeof o === 'object' && o.dist === 'uniform') return `${name}:${o.lo}:${o.hi}`;
+  if (o && typeof o === 'object' && o.dist === 'normal') return `${name}:normal:${o.mean}:${o.sd}`;
+  if (typeof v === 'string') return `${name}:${v}`;
+  throw new InputError(
+    `bad range for '${name}': give [LOW, HIGH], { dist: 'normal', mean, sd } or 'LOW:HIGH', e.g. { ${name}: [0, 10] }`,
+  );
+}
+
+/**
+ * Options given as an object (`window.playground.run(...)`): checked with the URL's messages, ranges
+ * normalised to their text form (so the URL and the controls show them as given).
+ */
+export function optionsObject(o: unknown): RunOptions {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) {
+    throw new InputError("run takes an options object, e.g. { kernel: 'sq2', size: 1000000 }");
+  }
+  const unknown = Object.keys(o).filter((k) => !OPTION_KEYS.has(k));
+  if (unknown.length) {
+    throw new InputError(
+      `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}: the options are ${[...OPTION_KEYS].join(', ')}`,
+    );
+  }
+  const r = o as RunOptions & { ranges?: unknown };
+  if (r.ranges === undefined || typeof r.ranges === 'string') return r;
+  if (typeof r.ranges !== 'object' || r.ranges === null)
+    throw new InputError('ranges must be an object or text');
+  const text = Object.entries(r.ranges as Record<string, unknown>)
+    .map(([k, v]) => rangeText(k, v))
+    .join(',');
+  parseRanges(text); // the URL's checks and messages
+  return { ...r, ranges: text };
 }

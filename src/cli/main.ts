@@ -4,7 +4,8 @@
  * Exit status: 0 all records verified; 1 a run failed or did not verify; 2 bad usage or input;
  * 3 the environment lacks what was asked for.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable } from '../bench/columns';
 import { parseBackends, type RunOptions, readOptions, resolveOptions, workersOption } from '../bench/options';
@@ -154,10 +155,20 @@ async function cmdEval(argv: string[]): Promise<number> {
     throw new InputError(
       `no --var for ${missing.map((m) => `'${m}'`).join(', ')}: the expression uses ${vars.join(', ')}`,
     );
+  // numexpr ignores names an expression does not use: a note, not an error (../shared/CONTRACTS.md).
   const extra = [...bound.keys()].filter((v) => !vars.includes(v));
-  if (extra.length)
-    throw new InputError(`the expression does not use ${extra.map((m) => `'${m}'`).join(', ')}`);
-  const inputs = vars.map((v) => readFloats(v, bound.get(v)!));
+  if (extra.length) log(`note: the expression does not use ${extra.map((m) => `'${m}'`).join(', ')}`);
+  const inputs = vars.map((v) => readFloats(v, userPath(bound.get(v)!)));
+  // The output file is opened before computing: an unwritable --out fails at once, exit 2.
+  const outPath = userPath(values.out);
+  let out: number;
+  try {
+    out = openSync(outPath, 'w');
+  } catch (e) {
+    throw new InputError(
+      `cannot write --out ${values.out}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`,
+    );
+  }
   const size = inputs[0].length;
   for (const [k, x] of inputs.entries()) {
     if (x.length !== size) {
@@ -173,15 +184,21 @@ async function cmdEval(argv: string[]): Promise<number> {
       adapter: values.adapter?.split(','),
       workers,
     });
-    writeFileSync(values.out, new Uint8Array(output.buffer, output.byteOffset, output.byteLength));
+    writeSync(out, new Uint8Array(output.buffer, output.byteOffset, output.byteLength));
     const v = verify(output, compiled.kernel.reference(inputs, size), compiled.kernel.tolerance(size));
     log(
       `${device}: ${output.length} value${output.length === 1 ? '' : 's'} written to ${values.out}; max abs error against float64 ${v.maxAbsErr.toExponential(2)}${v.ok ? '' : ' — NOT VERIFIED'}`,
     );
     return v.ok ? 0 : 1;
   } finally {
+    closeSync(out);
     engine.dispose();
   }
+}
+
+/** A path the user typed, relative to the directory they ran the command from (npm's INIT_CWD). */
+function userPath(p: string): string {
+  return resolve(process.env.INIT_CWD ?? process.cwd(), p);
 }
 
 async function cmdAdapters(argv: string[]): Promise<number> {
@@ -212,8 +229,18 @@ async function cmdAdapters(argv: string[]): Promise<number> {
   return found.length ? 0 : 3;
 }
 
+/** `--expr -a + b`: an expression may start with '-' (parseArgs would take it for an option). */
+function joinExprValue(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--expr' && i + 1 < argv.length) out.push(`--expr=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
+  const [cmd, ...rest] = joinExprValue(argv);
   try {
     if (cmd === 'run') return await cmdRun(rest);
     if (cmd === 'adapters') return await cmdAdapters(rest);

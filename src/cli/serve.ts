@@ -25,15 +25,21 @@ export interface StaticServer {
  * A static file server on 127.0.0.1 (a free port unless one is given), for the headless CLI and the
  * browser tests. `isolate` sends COOP/COEP (a cross-origin isolated page); every response allows
  * cross-origin use (CORS and CORP), as embed.js needs when another origin loads it. Paths cannot
- * leave `root`. `extra` files are served from memory (a test's host page).
+ * leave `root`. `extra` files are served from memory (a test's host page). With `prefix` the site lives
+ * under that path (`/kernel-playground/0.1.0`), as on a project page, and nothing else is served.
  */
 export async function serveStatic(
   root: string,
-  opts: { isolate: boolean; port?: number; extra?: Record<string, string> } = { isolate: true },
+  opts: { isolate: boolean; port?: number; extra?: Record<string, string>; prefix?: string } = {
+    isolate: true,
+  },
 ): Promise<StaticServer> {
   const base = resolve(root);
   const server = createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    const prefix = (opts.prefix ?? '').replace(/\/+$/, '');
+    let path = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    if (prefix)
+      path = path === prefix || path.startsWith(`${prefix}/`) ? path.slice(prefix.length) || '/' : '\0';
     const headers: Record<string, string> = {
       'Access-Control-Allow-Origin': '*',
       'Cross-Origin-Resource-Policy': 'cross-origin',

@@ -6,9 +6,14 @@
 import type { CpuProgram } from '../kernels/types';
 import { floorMod } from './reference';
 
-/** Pairwise folding of leaf results: a binary counter of partials, so the tree has depth log2(leaves). */
+/**
+ * Pairwise folding of leaf results: a binary counter of partials, so the tree has depth log2(leaves).
+ * The stack lives in two typed arrays (no allocation per leaf: a sum of 2^28 elements pushes 2^21 leaves).
+ */
 export class Cascade {
-  private stack: { level: number; value: number }[] = [];
+  private readonly values = new Float64Array(64);
+  private readonly levels = new Int32Array(64);
+  private top = 0;
   constructor(private readonly op: 'sum' | 'prod' | 'min' | 'max') {}
 
   private combine(a: number, b: number): number {
@@ -25,19 +30,23 @@ export class Cascade {
   }
 
   push(value: number): void {
-    let item = { level: 0, value };
-    while (this.stack.length && this.stack[this.stack.length - 1].level === item.level) {
-      const top = this.stack.pop()!;
-      item = { level: item.level + 1, value: this.combine(top.value, item.value) };
+    let v = value;
+    let level = 0;
+    while (this.top > 0 && this.levels[this.top - 1] === level) {
+      this.top--;
+      v = this.combine(this.values[this.top], v);
+      level++;
     }
-    this.stack.push(item);
+    this.values[this.top] = v;
+    this.levels[this.top] = level;
+    this.top++;
   }
 
   /** The fold of everything pushed, rounded to float32 (the identity when nothing was pushed). */
   result(): number {
     let acc: number | null = null;
-    for (let k = this.stack.length - 1; k >= 0; k--) {
-      acc = acc === null ? this.stack[k].value : this.combine(this.stack[k].value, acc);
+    for (let k = this.top - 1; k >= 0; k--) {
+      acc = acc === null ? this.values[k] : this.combine(this.values[k], acc);
     }
     const id = { sum: 0, prod: 1, min: Infinity, max: -Infinity }[this.op];
     return Math.fround(acc ?? id);

@@ -39,26 +39,30 @@ const ARITH: Record<string, 'add' | 'sub' | 'mul' | 'div' | 'mod'> = {
   '%': 'mod',
 };
 
-function collectVars(n: Node, into: Set<string>): void {
-  switch (n.type) {
-    case 'var':
-      if (n.name.startsWith('__')) throw E.reservedName(n.name, n.col);
-      if (FUNCTIONS.has(n.name) || REDUCTIONS.has(n.name) || n.name === 'where')
-        throw E.notCalled(n.name, n.col);
-      into.add(n.name);
-      return;
-    case 'num':
-      return;
-    case 'unary':
-      collectVars(n.arg, into);
-      return;
-    case 'binary':
-      collectVars(n.left, into);
-      collectVars(n.right, into);
-      return;
-    case 'compare':
-    case 'call':
-      for (const a of n.args) collectVars(a, into);
+/** The free names, left to right; a loop with its own stack (a chain of 5,000 terms is 5,000 levels deep). */
+function collectVars(tree: Node, into: Set<string>): void {
+  const stack: Node[] = [tree];
+  while (stack.length) {
+    const n = stack.pop()!;
+    switch (n.type) {
+      case 'var':
+        if (n.name.startsWith('__')) throw E.reservedName(n.name, n.col);
+        if (FUNCTIONS.has(n.name) || REDUCTIONS.has(n.name) || n.name === 'where')
+          throw E.notCalled(n.name, n.col);
+        into.add(n.name);
+        break;
+      case 'num':
+        break;
+      case 'unary':
+        stack.push(n.arg);
+        break;
+      case 'binary':
+        stack.push(n.right, n.left);
+        break;
+      case 'compare':
+      case 'call':
+        for (let k = n.args.length - 1; k >= 0; k--) stack.push(n.args[k]);
+    }
   }
 }
 
@@ -105,6 +109,15 @@ export function lower(tree: Node, source: string): Program {
     return i;
   };
 
+  const binary = (n: Extract<Node, { type: 'binary' }>, a: number, b: number): number => {
+    if (n.op === '&' || n.op === '|') {
+      bool(a, n.op, n.col);
+      bool(b, n.op, n.col);
+      return emit({ op: n.op === '&' ? 'and' : 'or', a, b }, 'bool');
+    }
+    return emit({ op: ARITH[n.op], a: num(a, n.op, n.col), b: num(b, n.op, n.col) }, 'num');
+  };
+
   const walk = (n: Node, top: boolean): number => {
     switch (n.type) {
       case 'num':
@@ -125,14 +138,17 @@ export function lower(tree: Node, source: string): Program {
           const b = num(walk(n.right, false), '**', n.col);
           return emit({ op: 'pow', a, b }, 'num');
         }
-        const a = walk(n.left, false);
-        const b = walk(n.right, false);
-        if (n.op === '&' || n.op === '|') {
-          bool(a, n.op, n.col);
-          bool(b, n.op, n.col);
-          return emit({ op: n.op === '&' ? 'and' : 'or', a, b }, 'bool');
+        // A left-deep chain (a + b + c + …, as long as the length limit allows) is folded in a loop, in
+        // the order recursion would take (left, right, then the node), with no depth growing with it.
+        const spine: Extract<Node, { type: 'binary' }>[] = [];
+        let m: Node = n;
+        while (m.type === 'binary' && m.op !== '**') {
+          spine.push(m);
+          m = m.left;
         }
-        return emit({ op: ARITH[n.op], a: num(a, n.op, n.col), b: num(b, n.op, n.col) }, 'num');
+        let a = walk(m, false);
+        for (let k = spine.length - 1; k >= 0; k--) a = binary(spine[k], a, walk(spine[k].right, false));
+        return a;
       }
       case 'compare': {
         const args = n.args.map((x) => walk(x, false));

@@ -29,6 +29,7 @@ export function parseRanges(text: string): Record<string, VarInput> {
     .map((s) => s.trim())
     .filter(Boolean)) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*):(?:(uniform|normal):)?([^:]+):([^:]+)$/.exec(part);
+    if (m && m[1] in out) throw new InputError(`the range of '${m[1]}' is given twice`);
     const a = m ? Number(m[3]) : Number.NaN;
     const b = m ? Number(m[4]) : Number.NaN;
     if (m && m[2] === 'normal') {
@@ -90,6 +91,7 @@ export function compileExpression(source: string, ranges: Ranges = {}): Compiled
     summary: `${reduction ? `${reduction} of ` : ''}an expression of ${vars.join(', ')}: ${ops} operation${ops === 1 ? '' : 's'} per element`,
     bound: 'memory',
     sizeLabel: 'elements',
+    describeSize: (size) => `${size} elements`,
     defaultSize: EXPR_DEFAULT_SIZE,
     minSize: 1,
     maxSize: MAX_ELEMENTS,

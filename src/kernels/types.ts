@@ -117,8 +117,10 @@ export interface KernelSpec {
   summary: string;
   /** What bounds it: picks GB/s or GFLOP/s as the headline rate. */
   bound: 'memory' | 'compute';
-  /** Name of `size` in the UI ("elements", "n (n×n matrices)"). */
+  /** Name of `size` in the UI ("elements", "n, for n×n matrices"). */
   sizeLabel: string;
+  /** A size in words: "1000000 elements", "256×256". */
+  describeSize(size: number): string;
   defaultSize: number;
   /** Smallest and largest legal size before device limits. */
   minSize: number;

@@ -12,6 +12,7 @@ import { AdapterChoice } from './adapter-choice';
 import type { ExprChange } from './expr-editor';
 import './adapter-picker';
 import { APP_STYLES } from './app-styles';
+import { keepFocus } from './focus';
 import './expr-editor';
 import './heartbeat';
 import type { View } from './results-panel';
@@ -164,7 +165,9 @@ export class KpApp extends LitElement {
   ): Promise<RunRecord[]> {
     this.applyOptions(options);
     this.syncUrl();
-    return this.runs.execute(view, (hooks) => body(options, hooks));
+    const run = this.runs.execute(view, (hooks) => body(options, hooks));
+    keepFocus(this, run, ['run', 'scaling', 'sweep'], 'cancel');
+    return run;
   }
 
   cancel(): void {
@@ -268,7 +271,7 @@ export class KpApp extends LitElement {
         <kp-heartbeat ?running=${this.runs.running}></kp-heartbeat>
         <div class="progress" id="progress" role="status" aria-live="polite">${this.runs.running ? this.runs.progress || 'starting…' : ''}</div>
       </div>
-      ${this.runs.error ? html`<div class="error" id="error" role="alert">${this.runs.error}</div>` : nothing}
+      ${this.runs.renderError()}
       ${this.runs.notices.map((n) => html`<div class="notice" role="note">${n}</div>`)}
       ${
         this.gpus.adapters?.length && this.backends.includes('webgpu')

@@ -4,6 +4,7 @@ import { type RunOptions, readOptions } from '../bench/options';
 import type { RunRecord } from '../bench/record';
 import type { Engine } from '../engine';
 import { EnvironmentError } from '../errors';
+import { registry } from '../kernels/registry';
 import { RunController } from './run-controller';
 
 /** One engine (one worker pool, one GPU device per adapter) for every widget on the page. */
@@ -80,6 +81,15 @@ export class KernelRace extends LitElement {
     });
   }
 
+  /** " · 256×256" or " · 1000000 elements", from the kernel's own words for its size. */
+  private sizeText(): string {
+    const size = Number(this.getAttribute('size'));
+    if (!this.hasAttribute('size') || !Number.isSafeInteger(size) || size < 1) return '';
+    const kernel = this.getAttribute('kernel');
+    const k = kernel !== null && registry.has(kernel) ? registry.get(kernel) : null;
+    return ` · ${k ? k.describeSize(size) : `${size} elements`}`;
+  }
+
   /** Bar widths through the CSSOM, not style attributes: a page's CSP may forbid inline styles. */
   protected override updated(): void {
     for (const bar of this.renderRoot.querySelectorAll<HTMLElement>('.bar[data-width]')) {
@@ -106,7 +116,7 @@ export class KernelRace extends LitElement {
     return html`<div class="box" part="container">
       <div class="head">
         <button part="run" ?disabled=${this.runs.running} @click=${() => void this.run().catch(() => {})}>${this.runs.running ? 'Running…' : 'Run'}</button>
-        <span><code>${label}</code>${this.getAttribute('size') ? html` · ${this.getAttribute('size')} elements` : nothing}</span>
+        <span><code>${label}</code>${this.sizeText()}</span>
         ${this.runs.running ? html`<span class="progress" role="status">${this.runs.progress}</span>` : nothing}
       </div>
       ${

@@ -1,8 +1,8 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ExperimentHooks } from '../bench/experiments';
 import type { RunRecord } from '../bench/record';
 import type { Progress } from '../bench/runner';
-import { userMessage } from '../errors';
+import { errorKind, userMessage } from '../errors';
 import type { View } from './results-panel';
 
 export function progressText(p: Progress): string {
@@ -44,6 +44,8 @@ export class RunController implements ReactiveController {
   running = false;
   progress = '';
   error = '';
+  /** Whether the error is a cancellation (shown neutrally, not as a failure). */
+  cancelled = false;
   notices: string[] = [];
   view: View = 'run';
   /** The tab went to the background during the run (browsers throttle it: timings suffer). */
@@ -64,7 +66,10 @@ export class RunController implements ReactiveController {
 
   private set(
     patch: Partial<
-      Pick<RunController, 'records' | 'running' | 'progress' | 'error' | 'notices' | 'view' | 'backgrounded'>
+      Pick<
+        RunController,
+        'records' | 'running' | 'progress' | 'error' | 'cancelled' | 'notices' | 'view' | 'backgrounded'
+      >
     >,
   ): void {
     Object.assign(this, patch);
@@ -72,7 +77,15 @@ export class RunController implements ReactiveController {
   }
 
   showError(message: string): void {
-    this.set({ error: message });
+    this.set({ error: message, cancelled: false });
+  }
+
+  /** The run's error as an alert, or a cancellation as a neutral status line (#error either way). */
+  renderError() {
+    if (!this.error) return nothing;
+    return this.cancelled
+      ? html`<div class="notice" id="error" role="status">${this.error}</div>`
+      : html`<div class="error" id="error" role="alert">${this.error}</div>`;
   }
 
   setNotices(notices: string[]): void {
@@ -97,6 +110,7 @@ export class RunController implements ReactiveController {
       view,
       running: true,
       error: '',
+      cancelled: false,
       notices: [],
       records: [],
       backgrounded: hidden(),
@@ -133,7 +147,7 @@ export class RunController implements ReactiveController {
     } catch (e) {
       if (mine()) {
         const message = userMessage(e);
-        this.set({ error: message });
+        this.set({ error: message, cancelled: errorKind(e) === 'cancelled' });
         this.events.onError?.(message, e);
       }
       throw e;

@@ -95,9 +95,24 @@ test('Cancel stops a long run and the next run works', async ({ page }) => {
   await expect(page.locator('#progress')).toContainText('repetition', { timeout: 60_000 });
   await page.locator('#cancel').click();
   await expect(page.locator('#error')).toContainText('the run was cancelled');
+  // A cancellation is what the user asked for: a neutral status line, not a red alert.
+  await expect(page.locator('#error')).toHaveAttribute('role', 'status');
+  await expect(page.locator('#error')).toHaveClass('notice');
   await expect(page.locator('#run')).toBeEnabled();
   const recs = await page.evaluate(() =>
     window.playground.run({ kernel: 'sq2', size: 4096, backends: ['workers'], reps: 2 }),
   );
   expect(recs[0].ok).toBe(true);
+});
+
+test('keyboard: Enter on Run focuses Cancel while the run goes, and Run again after', async ({ page }) => {
+  await page.goto('/?kernel=matmul&size=384&backends=workers&reps=20');
+  await page.locator('#run').focus();
+  const done = page.evaluate(
+    () => new Promise((r) => window.addEventListener('playground-results', r, { once: true })),
+  );
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#cancel')).toBeFocused();
+  await done;
+  await expect(page.locator('#run')).toBeFocused();
 });

@@ -117,3 +117,23 @@ test('the built site has the blog page with live widgets that run', async ({ pag
   expect(recs).toHaveLength(2);
   expect(recs.every((r) => r.ok)).toBe(true);
 });
+
+test('the widget names a size in the kernel’s own words (n×n for matmul, elements otherwise)', async ({
+  page,
+}) => {
+  await page.goto('/blog.html');
+  const text = await page.evaluate(async () => {
+    const a = document.createElement('kernel-race');
+    a.setAttribute('kernel', 'matmul');
+    a.setAttribute('size', '256');
+    const b = document.createElement('kernel-race');
+    b.setAttribute('expr', 'a + b');
+    b.setAttribute('size', '1000');
+    document.body.append(a, b);
+    await (a as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    await (b as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    return [a, b].map((x) => x.shadowRoot?.querySelector('.head')?.textContent ?? '');
+  });
+  expect(text[0]).toContain('matmul · 256×256');
+  expect(text[1]).toContain('a + b · 1000 elements');
+});

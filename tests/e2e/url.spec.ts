@@ -53,3 +53,32 @@ for (const [query, message] of [
     expect(fired).toBe(false);
   });
 }
+
+test('playground.run checks an options object with the URL’s messages; ranges may be [LOW, HIGH]', async ({
+  page,
+}) => {
+  await page.goto('/');
+  const rejection = (o: unknown) =>
+    page.evaluate(
+      (o) =>
+        window.playground.run(o as never).then(
+          () => 'resolved',
+          (e: Error) => e.message,
+        ),
+      o,
+    );
+  expect(await rejection(null)).toBe("run takes an options object, e.g. { kernel: 'sq2', size: 1000000 }");
+  expect(await rejection({ kernel: 'sq2', sise: 5 })).toContain("unknown option 'sise'");
+  expect(await rejection({ expr: 'a+b', ranges: { a: 'x' } })).toContain("bad range 'a:x'");
+  const recs = await page.evaluate(() =>
+    window.playground.run({
+      expr: 'a+b',
+      ranges: { a: [0, 1] } as never,
+      size: 1000,
+      backends: ['main'],
+      reps: 1,
+    }),
+  );
+  expect(recs[0].ok).toBe(true);
+  await expect(page).toHaveURL(/ranges=a%3A0%3A1(&|$)/);
+});

@@ -76,4 +76,5 @@ export const BAD_INPUTS: BadInput[] = [
     { expr: 'a*2', ranges: 'a:5:1' },
     "bad range 'a:5:1': write NAME:LOW:HIGH with LOW <= HIGH, e.g. a:0:10",
   ),
+  row('a range given twice', { expr: 'a*2', ranges: 'a:0:1,a:2:3' }, "the range of 'a' is given twice"),
 ];

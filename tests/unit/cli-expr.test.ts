@@ -22,6 +22,16 @@ describe('cli run --expr', () => {
       expect(x).toMatchObject({ kernel: 'expr', expr: 'where(a > b, a*b, a - b)', size: 10007, ok: true });
   });
 
+  it('runs a chain of 4,999 terms (under the 10,000-character limit) on every backend: no recursion limit', () => {
+    const expr = `a${'+a'.repeat(4998)}`;
+    for (const print of ['js', 'wgsl']) expect(cli(['eval', '--expr', expr, '--print', print]).code).toBe(0);
+    const r = cli(['run', '--expr', expr, '--size', '1000', '--reps', '1', '--json']);
+    expect(r.code, r.stderr.slice(0, 500)).toBe(0);
+    const recs = JSON.parse(r.stdout);
+    expect(recs.map((x: { backend: string }) => x.backend)).toEqual(['main', 'workers', 'webgpu']);
+    for (const x of recs) expect(x.ok).toBe(true);
+  });
+
   it('takes input ranges', () => {
     const r = cli([
       'run',
@@ -39,6 +49,29 @@ describe('cli run --expr', () => {
     ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)[0].ok).toBe(true);
+  });
+
+  it.each([
+    ['exp(a*100)', 'a:-1:1'],
+    ['a**2', 'a:1e37:3e38'],
+    ['a*1e-30*1e-20', 'a:-1:1'],
+  ])('calls float32 overflow and underflow right: %s on %s verifies on the CPU backends', (expr, ranges) => {
+    const r = cli([
+      'run',
+      '--expr',
+      expr,
+      '--ranges',
+      ranges,
+      '--size',
+      '1000',
+      '--backends',
+      'main,workers',
+      '--reps',
+      '1',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const x of JSON.parse(r.stdout)) expect(x.ok, x.error).toBe(true);
   });
 
   it.each([
@@ -82,6 +115,66 @@ describe('cli eval', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     expect(read(out)).toEqual([2, 5, 10, 17, 1.25]);
+  });
+  it('reads and writes paths relative to the directory the user ran it from (INIT_CWD)', () => {
+    const r = cli(
+      ['eval', '--expr', 'a*2', '--var', 'a=a.f32', '--backend', 'main', '--out', 'rel-out.f32'],
+      {
+        INIT_CWD: dir,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(read(join(dir, 'rel-out.f32'))).toEqual([2, 4, 6, -8, 1]);
+  });
+  it('notes a variable the expression does not use, as numexpr ignores it', () => {
+    const out = join(dir, 'unused.f32');
+    const r = cli([
+      'eval',
+      '--expr',
+      'a + 1',
+      '--var',
+      `a=${a}`,
+      '--var',
+      `b=${b}`,
+      '--backend',
+      'main',
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("note: the expression does not use 'b'");
+    expect(read(out)).toEqual([2, 3, 4, -3, 1.5]);
+  });
+  it('refuses an --out it cannot write before computing (exit 2)', () => {
+    const r = cli([
+      'eval',
+      '--expr',
+      'a',
+      '--var',
+      `a=${a}`,
+      '--backend',
+      'main',
+      '--out',
+      '/nonexistent-dir/o.f32',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('error: cannot write --out /nonexistent-dir/o.f32: ENOENT');
+  });
+  it('takes an expression that starts with a minus sign after --expr', () => {
+    const r = cli([
+      'run',
+      '--expr',
+      '-a + b',
+      '--size',
+      '100',
+      '--backends',
+      'main',
+      '--reps',
+      '1',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)[0]).toMatchObject({ expr: '-a + b', ok: true });
   });
   it('writes one value for a reduction', () => {
     const out = join(dir, 'sum.f32');

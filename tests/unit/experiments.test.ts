@@ -88,6 +88,12 @@ describe('exports', () => {
     expect(lines[2]).toContain(',1,2,3,');
     expect(toCsv(rs)).toContain('"bad\nthing"');
   });
+  it('CSV: text a spreadsheet would take for a formula stays text; numbers stay numbers', () => {
+    const csv = toCsv([rec({ kernel: 'expr', expr: '-a+b*2', error: '=cmd' })]);
+    expect(csv).toContain(",'-a+b*2,");
+    expect(csv).toContain(",'=cmd,");
+    expect(csv).not.toContain("'1,"); // numeric cells are not touched
+  });
   it('Markdown: one row per record, pipes escaped, with where it was measured', () => {
     const md = toMarkdown(rs);
     expect(md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| kernel'))).toHaveLength(3);

@@ -58,6 +58,14 @@ describe('verification', () => {
     expect(verify(Float32Array.of(0, 0, 3.001), ref, tol).ok).toBe(false);
     expect(verify(Float32Array.of(99, 99, 3), ref, tol).ok).toBe(true);
   });
+  it('passes float32 overflow to ±Inf and underflow to 0, the float32 rounding of the truth', () => {
+    const strict = { abs: 0, rel: 2 ** -23 };
+    const ref = (...v: number[]) => ({ indices: null, values: Float64Array.from(v) });
+    expect(verify(Float32Array.of(Infinity, -Infinity), ref(3.25e40, -1e39), strict).ok).toBe(true);
+    expect(verify(Float32Array.of(0), ref(1e-50), strict).ok).toBe(true);
+    // …but an infinity where float32 has a finite answer is still wrong.
+    expect(verify(Float32Array.of(Infinity), ref(3.0e38), strict).ok).toBe(false);
+  });
   it('fails an output of the wrong length', () => {
     expect(verify(Float32Array.of(1), { indices: null, values: Float64Array.of(1, 2) }, tol).ok).toBe(false);
   });
