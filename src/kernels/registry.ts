@@ -1,3 +1,4 @@
+import { blackscholes } from './blackscholes';
 import { faultCrash, faultThrow } from './faults';
 import { matmul } from './matmul';
 import { saxpy } from './saxpy';
@@ -36,7 +37,7 @@ export class KernelRegistry {
 }
 
 export const registry = new KernelRegistry();
-for (const k of [sq2, saxpy, sum, matmul, faultThrow, faultCrash]) registry.register(k);
+for (const k of [sq2, saxpy, sum, matmul, blackscholes, faultThrow, faultCrash]) registry.register(k);
 
 export function getKernel(id: string): KernelSpec {
   return registry.get(id);

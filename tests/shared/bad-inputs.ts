@@ -44,7 +44,11 @@ export const BAD_INPUTS: BadInput[] = [
     { kernel: 'matmul', size: '20000' },
     'size must be an integer from 1 to 16384, got 20000',
   ),
-  row('unknown kernel', { kernel: 'nope' }, "unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul"),
+  row(
+    'unknown kernel',
+    { kernel: 'nope' },
+    "unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes",
+  ),
   row(
     'unknown backend',
     { kernel: 'sq2', backends: 'main,cuda' },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCpu } from '../../src/backends/main-thread';
 import { verify } from '../../src/bench/verify';
+import { BS_RATE, blackscholes, normalCdf } from '../../src/kernels/blackscholes';
 import { KernelRegistry, registry } from '../../src/kernels/registry';
 import { sq2 } from '../../src/kernels/sq2';
 
@@ -86,5 +87,41 @@ describe('verification', () => {
     expect(verify(out, ref, k.tolerance(n)).ok).toBe(true);
     out[ref.indices![10]] += 0.01;
     expect(verify(out, ref, k.tolerance(n)).ok).toBe(false);
+  });
+});
+
+describe('blackscholes', () => {
+  it('has a normal CDF accurate to float64 (known values of Φ)', () => {
+    for (const [x, want] of [
+      [0, 0.5],
+      [1, 0.8413447460685429],
+      [-1, 0.15865525393145707],
+      [2.5, 0.9937903346742238],
+      [-5, 2.866515718791939e-7],
+      [-8, 6.22096057427178e-16],
+    ]) {
+      expect(Math.abs(normalCdf(x) - want) / want).toBeLessThan(1e-14);
+    }
+  });
+  it('prices an at-the-money option as the textbook does, and calls and puts obey parity', () => {
+    const price = (s: number, x: number, t: number) =>
+      blackscholes.reference([Float32Array.of(s), Float32Array.of(x), Float32Array.of(t)], 1).values;
+    // S = K = 100, T = 1, r = 2%, σ = 30%: call 12.8216, put 10.8414 (any Black–Scholes calculator).
+    const [call, put] = price(100, 100, 1);
+    expect(call).toBeCloseTo(12.8216, 3);
+    expect(put).toBeCloseTo(10.8414, 3);
+    const inputs = blackscholes.makeInputs(1000, 3);
+    const ref = blackscholes.reference(inputs, 1000);
+    for (let i = 0; i < 1000; i++) {
+      const parity = inputs[0][i] - inputs[1][i] * Math.exp(-BS_RATE * inputs[2][i]);
+      expect(ref.values[2 * i] - ref.values[2 * i + 1]).toBeCloseTo(parity, 9);
+    }
+  });
+  it('writes each option’s call and put side by side, within the derived bound on the CPU', () => {
+    const inputs = blackscholes.makeInputs(4099, 8);
+    const out = runCpu(blackscholes, 4099, inputs);
+    expect(out.length).toBe(2 * 4099);
+    const v = verify(out, blackscholes.reference(inputs, 4099), blackscholes.tolerance(4099));
+    expect(v.firstBad).toBeUndefined();
   });
 });
