@@ -22,6 +22,8 @@ export interface PlaygroundApi {
       adapterId: string,
     ): Promise<{ maxComputeInvocationsPerWorkgroup: number; workgroupSize: number }>;
     counters(): ReturnType<Engine['counters']>;
+    /** The ids of the adapters this browser has (headless checks --adapter against them). */
+    adapters(): Promise<string[]>;
   };
 }
 
@@ -56,6 +58,7 @@ const api: PlaygroundApi = {
     loseDevice: (id) => engine.loseDeviceForTest(id),
     deviceInfo: (id) => engine.deviceInfoForTest(id),
     counters: () => engine.counters(),
+    adapters: async () => (await engine.adapters()).map((a) => a.desc.id),
   },
 };
 window.playground = api;
@@ -63,6 +66,9 @@ window.playground = api;
 try {
   const { options, autorun } = parseUrl(location.search, registry.list()[0].id);
   app.applyOptions(options);
+  // A link that runs is the whole setup: no adapter named means the default one, whatever this browser
+  // chose last time, so the run, the controls and the URL all say the same (a plain visit restores it).
+  if (autorun && !options.adapter) app.gpus.set([]);
   if (autorun) {
     api.results = app.run(options);
     api.results.catch(() => {}); // shown on the page; the caller holds the promise

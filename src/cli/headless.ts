@@ -72,12 +72,28 @@ export async function runHeadless(
   const { chromium: pw } = await import('@playwright/test');
   let browser: Awaited<ReturnType<typeof pw.launch>> | null = null;
   try {
-    browser = await pw.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+    // A compatibility adapter exists only when Chromium is asked for it (the page offers compat-opengles).
+    const compat = (opts.adapter ?? []).some((id) => id.startsWith('compat-'));
+    const args = compat ? [...CHROMIUM_ARGS, '--use-webgpu-adapter=opengles'] : CHROMIUM_ARGS;
+    browser = await pw.launch({ executablePath, args, headless: true });
     const page = await browser.newPage();
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') log(`browser ${m.type()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => log(`browser error: ${e.message}`));
+    // The same rule as `run`: an adapter id this Chromium lacks is an environment error (exit 3), not a
+    // silent fall-back to the default (the page's rule for shared links).
+    const wanted = opts.adapter ?? [];
+    if (wanted.length && (opts.backends ?? ['webgpu']).includes('webgpu')) {
+      await page.goto(`${server.url}/`);
+      const have = await page.evaluate(() => window.playground.debug.adapters());
+      const missing = wanted.filter((id) => !have.includes(id));
+      if (missing.length) {
+        throw new EnvironmentError(
+          `adapter '${missing[0]}' is not in this Chromium: it has ${have.join(', ') || 'no WebGPU adapter'}`,
+        );
+      }
+    }
     const url = `${server.url}/${toQuery(opts)}&autorun=1`;
     log(`headless: ${url}`);
     await page.goto(url);

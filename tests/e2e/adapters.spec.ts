@@ -107,3 +107,19 @@ test('a device lost mid-run fails that run with the reason, and the next run get
   );
   expect(again[0].ok).toBe(true);
 });
+
+test('a link that autoruns without adapter= runs on the default adapter, whatever was saved, and says so', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.evaluate(() => localStorage.setItem('kernel-playground.adapters', '["compat-opengles"]'));
+  await page.goto('/?kernel=sq2&size=1000&backends=webgpu&reps=1&autorun=1');
+  const recs = await page.evaluate(() => window.playground.results);
+  expect(recs?.map((r) => r.adapterId)).toEqual(['swiftshader']);
+  await expect(page.locator('#gpu-status')).toContainText('WebGPU adapter: SwiftShader (software)');
+  await expect(page.locator('kp-adapters tr[data-adapter="compat-opengles"] input')).not.toBeChecked();
+  expect(page.url()).not.toContain('adapter=');
+  // A plain visit still restores the saved choice.
+  await page.goto('/?kernel=sq2&size=1000');
+  await expect(page.locator('kp-adapters tr[data-adapter="compat-opengles"] input')).toBeChecked();
+});
