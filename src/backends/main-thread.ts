@@ -45,5 +45,5 @@ export function runCpu(
 ): Float32Array {
   const { cpu } = kernel;
   cpu.run(inputs, out, size, 0, cpu.items(size));
-  return cpu.reduce ? cpu.reduce.combine(out) : out;
+  return cpu.reduce ? cpu.reduce.combine(out, size) : out;
 }

@@ -104,7 +104,7 @@ export class WorkerPoolBackend implements Backend {
         ),
       );
       // The result is already in memory the caller can read: no copy (that is the point of sharing).
-      output = cpu.reduce ? cpu.reduce.combine(concat(partials)) : shared.output;
+      output = cpu.reduce ? cpu.reduce.combine(concat(partials), size) : shared.output;
     } else {
       const parts = await Promise.all(
         chunks.map(([start, end], w) => {
@@ -118,6 +118,7 @@ export class WorkerPoolBackend implements Backend {
             size,
             inputs: slices,
             items: end - start,
+            first: start,
             outputLength: ob - oa,
           };
           return failFast(
@@ -135,7 +136,7 @@ export class WorkerPoolBackend implements Backend {
           );
         }),
       );
-      if (cpu.reduce) output = cpu.reduce.combine(concat(parts));
+      if (cpu.reduce) output = cpu.reduce.combine(concat(parts), size);
       else {
         output = new Float32Array(kernel.outputLength(size));
         for (const [w, [start, end]] of chunks.entries())

@@ -29,7 +29,7 @@ export function elementwiseCpu(run: CpuProgram['run']): CpuProgram {
 /** A CPU program that folds elements into one value per chunk, then folds the chunks' values. */
 export function reductionCpu(
   run: CpuProgram['run'],
-  combine: (partials: Float32Array) => Float32Array,
+  combine: (partials: Float32Array, size: number) => Float32Array,
 ): CpuProgram {
   return {
     ...elementwiseCpu(run),

@@ -1,6 +1,7 @@
 import { blackscholes } from './blackscholes';
 import { faultCrash, faultThrow } from './faults';
 import { matmul } from './matmul';
+import { montecarlo } from './montecarlo';
 import { saxpy } from './saxpy';
 import { sq2 } from './sq2';
 import { sum } from './sum';
@@ -37,7 +38,8 @@ export class KernelRegistry {
 }
 
 export const registry = new KernelRegistry();
-for (const k of [sq2, saxpy, sum, matmul, blackscholes, faultThrow, faultCrash]) registry.register(k);
+for (const k of [sq2, saxpy, sum, matmul, blackscholes, montecarlo, faultThrow, faultCrash])
+  registry.register(k);
 
 export function getKernel(id: string): KernelSpec {
   return registry.get(id);

@@ -28,7 +28,8 @@ export interface Tolerance {
  * `run(inputs, out, size, start, end)` writes the output span of items [start, end) into `out`; a
  * reducing program (with `reduce`) writes `reduce.width` partial values to out[0..width) instead.
  * When the pool copies slices (no shared memory), `inputs` and `out` are views whose index 0 is the
- * start of each span, and start = 0.
+ * start of each span, start = 0, and `first` is the global number of the chunk's first item (0 otherwise:
+ * a program whose result depends on an item's own number, a random stream's counter, adds it).
  */
 export interface CpuProgram {
   /** How many work items a size has (elements, rows of a matrix, ...). */
@@ -43,9 +44,16 @@ export interface CpuProgram {
   reduce?: {
     width: number;
     /** `partials` holds chunks × width values in chunk order; returns the kernel's output. */
-    combine(partials: Float32Array): Float32Array;
+    combine(partials: Float32Array, size: number): Float32Array;
   };
-  run(inputs: readonly Float32Array[], out: Float32Array, size: number, start: number, end: number): void;
+  run(
+    inputs: readonly Float32Array[],
+    out: Float32Array,
+    size: number,
+    start: number,
+    end: number,
+    first?: number,
+  ): void;
 }
 
 export type WgslScalar = 'u32' | 'f32';

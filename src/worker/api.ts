@@ -26,6 +26,8 @@ export interface CopiedChunk extends KernelRef {
   inputs: Float32Array[];
   /** Number of work items; the worker computes items [0, items) of the slices. */
   items: number;
+  /** The global number of the chunk's first item. */
+  first: number;
   /** Output elements to return (the chunk's output span), ignored by reducing programs. */
   outputLength: number;
 }

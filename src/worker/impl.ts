@@ -33,7 +33,7 @@ export function createWorkerApi(crash: () => Promise<never>): WorkerApi {
       guarded(() => {
         const { cpu } = lookupKernel(c.kernel, c.expr, c.ranges);
         const out = new Float32Array(cpu.reduce ? cpu.reduce.width : c.outputLength);
-        cpu.run(c.inputs, out, c.size, 0, c.items);
+        cpu.run(c.inputs, out, c.size, 0, c.items, c.first);
         return transfer(out, [out.buffer]);
       }),
     ping: () => 'pong',

@@ -83,9 +83,9 @@ test('window.playground.run returns records and a bad option rejects with a mess
       (e: Error) => e.message,
     ),
   );
-  expect(err).toBe("unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes");
+  expect(err).toBe("unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes, montecarlo");
   await expect(page.locator('#error')).toHaveText(
-    "unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes",
+    "unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes, montecarlo",
   );
 });
 

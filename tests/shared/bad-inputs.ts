@@ -47,7 +47,7 @@ export const BAD_INPUTS: BadInput[] = [
   row(
     'unknown kernel',
     { kernel: 'nope' },
-    "unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes",
+    "unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes, montecarlo",
   ),
   row(
     'unknown backend',

@@ -91,7 +91,7 @@ describe('cli run', () => {
   it.each([
     [
       ['run', '--kernel', 'nope'],
-      "error: unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes",
+      "error: unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes, montecarlo",
     ],
     [['run', '--kernel', 'sum', '--size', '0'], 'error: size must be an integer from 1 to 268435456, got 0'],
     [

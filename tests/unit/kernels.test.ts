@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCpu } from '../../src/backends/main-thread';
 import { verify } from '../../src/bench/verify';
 import { BS_RATE, blackscholes, normalCdf } from '../../src/kernels/blackscholes';
+import { closedForm, montecarlo } from '../../src/kernels/montecarlo';
 import { KernelRegistry, registry } from '../../src/kernels/registry';
 import { sq2 } from '../../src/kernels/sq2';
 
@@ -123,5 +124,24 @@ describe('blackscholes', () => {
     expect(out.length).toBe(2 * 4099);
     const v = verify(out, blackscholes.reference(inputs, 4099), blackscholes.tolerance(4099));
     expect(v.firstBad).toBeUndefined();
+  });
+});
+
+describe('montecarlo', () => {
+  it('at 2^20 paths, the estimate is within 4 standard errors of the Black–Scholes price', () => {
+    const n = 2 ** 20;
+    const [price, se] = montecarlo.reference(montecarlo.makeInputs(n, 1), n).values;
+    expect(se).toBeGreaterThan(0);
+    expect(Math.abs(price - closedForm()) / se).toBeLessThan(4);
+    expect(closedForm()).toBeCloseTo(12.8216, 3);
+  });
+  it('the same seed draws the same paths, another seed others; the output is [price, standard error]', () => {
+    const a = runCpu(montecarlo, 5000, montecarlo.makeInputs(5000, 9));
+    const b = runCpu(montecarlo, 5000, montecarlo.makeInputs(5000, 9));
+    const c = runCpu(montecarlo, 5000, montecarlo.makeInputs(5000, 10));
+    expect(a).toEqual(b);
+    expect(a[0]).not.toBe(c[0]);
+    expect(a.length).toBe(2);
+    expect(Math.abs(a[0] - closedForm())).toBeLessThan(5 * a[1]);
   });
 });
