@@ -27,10 +27,12 @@ export class Engine {
   private pool: WorkerPool | null = null;
   private adaptersPromise: Promise<ProbedAdapter[]> | null = null;
   private gpuBackends = new Map<string, WebGpuBackend>();
-  private main = new MainThreadBackend();
+  private main: MainThreadBackend;
   onDeviceLost: ((message: string) => void) | null = null;
 
-  constructor(readonly runtime: Runtime) {}
+  constructor(readonly runtime: Runtime) {
+    this.main = new MainThreadBackend(runtime.mainThreadSliceMs);
+  }
 
   adapters(): Promise<ProbedAdapter[]> {
     this.adaptersPromise ??= this.runtime.probeAdapters();

@@ -11,6 +11,8 @@ export interface RunOutput {
   /** GPU kernel time from timestamp queries, data already on the GPU. */
   gpuMs?: number;
   phasesMs?: { upload?: number; dispatch?: number; readback?: number };
+  /** The run was cut into this many slices, with the page's events handled between them. */
+  slices?: number;
 }
 
 /** What a backend keeps between runs of one (kernel, size, inputs): buffers, pipelines, shared memory. */

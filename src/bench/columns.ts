@@ -51,7 +51,7 @@ export const COLUMNS: Readonly<Record<ColumnId, Column>> = {
   verified: {
     id: 'verified',
     head: 'verified',
-    text: (r) => (r.ok ? '✓' : `✗ ${r.error ?? 'not verified'}`),
+    text: (r) => (r.ok ? '✓' : r.skipped ? `skipped: ${r.skipped}` : `✗ ${r.error ?? 'not verified'}`),
   },
 };
 

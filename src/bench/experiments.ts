@@ -47,16 +47,54 @@ export function sweepSizes(base: RunOptions, maxElements = 1 << 22): number[] {
   return resolveOptions(base).spec.sweepSizes(maxElements);
 }
 
+/** A sweep skips main-thread points predicted to take longer than this per run. */
+export const SWEEP_MAIN_LIMIT_MS = 2000;
+
+/**
+ * Each size in turn on the chosen backends. The main thread's time at the next size is predicted from
+ * the last one it ran (scaled by the work: flops when compute-bound, bytes otherwise); a point predicted
+ * over SWEEP_MAIN_LIMIT_MS per run is not run there, and a record says so (`skipped`).
+ */
 export async function runSweep(
   engine: Engine,
   base: RunOptions,
   sizes: number[],
   hooks: ExperimentHooks = {},
+  limitMs = SWEEP_MAIN_LIMIT_MS,
 ): Promise<RunRecord[]> {
+  const { spec, backends } = resolveOptions(base);
+  const amount = (n: number) => (spec.bound === 'compute' ? spec.work(n).flops : spec.work(n).bytes);
+  let lastMain: RunRecord | null = null;
   const all: RunRecord[] = [];
   hooks.onStep?.([], 0, sizes.length);
   for (const [i, size] of sizes.entries()) {
-    const { records } = await engine.run({ ...base, size }, hooks);
+    let chosen = backends;
+    let skipped: RunRecord | null = null;
+    const predicted = lastMain?.medianMs ? (lastMain.medianMs * amount(size)) / amount(lastMain.size) : 0;
+    if (lastMain && backends.includes('main') && predicted > limitMs) {
+      chosen = backends.filter((b) => b !== 'main');
+      skipped = {
+        ...lastMain,
+        size,
+        ok: false,
+        skipped: `about ${(predicted / 1000).toPrecision(2)} s per run on the main thread (predicted from size ${lastMain.size}); the sweep skips main-thread points over ${limitMs / 1000} s`,
+        coldMs: null,
+        medianMs: null,
+        p10Ms: null,
+        p90Ms: null,
+        samplesMs: [],
+        maxAbsErr: null,
+        maxRelErr: null,
+        gbps: undefined,
+        gflops: undefined,
+        sliced: undefined,
+      };
+    }
+    const records = chosen.length
+      ? (await engine.run({ ...base, size, backends: chosen }, hooks)).records
+      : [];
+    if (skipped) records.unshift(skipped);
+    lastMain = records.find((r) => r.backend === 'main' && r.ok) ?? lastMain;
     all.push(...records);
     hooks.onStep?.([...all], i + 1, sizes.length);
   }

@@ -20,6 +20,8 @@ export const CSV_COLUMNS = [
   'reps',
   'warmup',
   'batch',
+  'sliced',
+  'skipped',
   'coldMs',
   'medianMs',
   'p10Ms',

@@ -27,6 +27,13 @@ export interface RunRecord {
   samplesMs: number[];
   /** Runs per sample when one run was too short for the timer (samples are then means of `batch` runs). */
   batch?: number;
+  /**
+   * Main thread in a page: a run was cut into this many slices with the page's events handled between
+   * them (the time between slices is not counted), so the tab never froze and Cancel acted at once.
+   */
+  sliced?: number;
+  /** Not run, and why (a size sweep skips main-thread points predicted to block for long). */
+  skipped?: string;
   kernelMedianMs?: number;
   phasesMs?: { upload?: number; dispatch?: number; readback?: number };
   gbps?: number;

@@ -189,6 +189,7 @@ async function measure(
   const phases = { upload: [] as number[], dispatch: [] as number[], readback: [] as number[] };
   // Batch when one run is too short for the timer: count the runs that fill minSampleMs (these are
   // more warm-up), then time k runs per sample as one span.
+  let sliced = cold.slices ?? 0;
   let batch = 1;
   if (plan.minSampleMs && (lastMs ?? cold.wallMs) < plan.minSampleMs) {
     const t = performance.now();
@@ -211,6 +212,7 @@ async function measure(
       gpu += r.gpuMs ?? 0;
     }
     const span = performance.now() - t;
+    sliced = Math.max(sliced, r.slices ?? 0);
     check(r.output);
     samples.push(batch > 1 ? span / batch : r.wallMs);
     partial(samples, coldMs);
@@ -234,6 +236,7 @@ async function measure(
     p90Ms: s.p90,
     samplesMs: samples,
     ...(batch > 1 ? { batch } : {}),
+    ...(sliced ? { sliced } : {}),
   };
   if (kernelSamples.length === samples.length && samples.length)
     out.kernelMedianMs = summarize(kernelSamples).median;

@@ -50,6 +50,7 @@ export function browserRuntime(startWorker: () => Worker = pageWorker): Runtime 
     },
     // Chromium: 5 µs when cross-origin isolated, 100 µs otherwise (coarsened against timing attacks).
     timerResolutionMs: () => (globalThis.crossOriginIsolated ? 0.005 : 0.1),
+    mainThreadSliceMs: 100,
     gpuUnavailableReason() {
       if (!globalThis.isSecureContext)
         return 'WebGPU needs a secure context: open the page over https or on localhost';

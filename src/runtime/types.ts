@@ -15,4 +15,6 @@ export interface Runtime {
   timerResolutionMs(): number;
   /** Why WebGPU is unavailable, when it is. */
   gpuUnavailableReason(): string | null;
+  /** A page's main thread runs kernels in slices of about this long, handling events between them. */
+  mainThreadSliceMs?: number;
 }

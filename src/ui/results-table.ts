@@ -61,6 +61,9 @@ export class KpResults extends LitElement {
       );
     }
     if (r.batch) notes.push(`batched: ${r.batch} runs per sample (one run is too short for the timer)`);
+    if (r.sliced)
+      notes.push(`sliced: ${r.sliced} slices with the page served between them (that time not counted)`);
+    if (r.skipped) notes.push(`skipped: ${r.skipped}`);
     return notes;
   }
 
@@ -72,7 +75,9 @@ export class KpResults extends LitElement {
         return html`<td class="verified">${
           r.ok
             ? html`<span class="ok" title="within tolerance of the float64 reference">✓</span>`
-            : html`<span class="bad" role="img" aria-label="not verified">✗</span> <span class="note">${r.error ?? 'not verified'}</span>`
+            : r.skipped
+              ? html`<span class="note">skipped</span>`
+              : html`<span class="bad" role="img" aria-label="not verified">✗</span> <span class="note">${r.error ?? 'not verified'}</span>`
         }</td>`;
       default:
         return html`<td>${c.text(r, this.records)}</td>`;

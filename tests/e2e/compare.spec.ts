@@ -202,3 +202,22 @@ test('rows and charts update as repetitions finish, before the run ends', async 
   await done;
   expect((await chartShape(page, '#spread-chart'))?.[1].points).toBe(120);
 });
+
+test('a long main-thread run is sliced: the record says so, and Cancel acts within a slice, not a run', async ({
+  page,
+}) => {
+  await page.goto('/');
+  const [rec] = await page.evaluate(() =>
+    window.playground.run({ kernel: 'matmul', size: 400, backends: ['main'], reps: 1, warmup: 0 }),
+  );
+  expect(rec.ok).toBe(true);
+  expect(rec.sliced).toBeGreaterThan(1);
+  // n = 1000 is several seconds per run on the main thread; cut into ~0.1 s slices, Cancel acts at once.
+  await page.goto('/?kernel=matmul&size=1000&backends=main&reps=3&warmup=0');
+  await page.locator('#run').click();
+  await expect(page.locator('#progress')).toContainText('first (cold) run', { timeout: 60_000 });
+  const t = Date.now();
+  await page.locator('#cancel').click();
+  await expect(page.locator('#error')).toContainText('the run was cancelled');
+  expect(Date.now() - t).toBeLessThan(2500);
+});

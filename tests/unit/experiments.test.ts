@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { toMarkdown } from '../../src/bench/columns';
-import { crossover, parallelEfficiency, scalingCounts, sweepSizes } from '../../src/bench/experiments';
+import {
+  crossover,
+  parallelEfficiency,
+  runSweep,
+  scalingCounts,
+  sweepSizes,
+} from '../../src/bench/experiments';
 import { CSV_COLUMNS, toCsv } from '../../src/bench/export';
 import type { RunRecord } from '../../src/bench/record';
+import { Engine } from '../../src/engine';
+import { nodeRuntime } from '../../src/runtime/node';
 
 function rec(p: Partial<RunRecord>): RunRecord {
   return {
@@ -100,5 +108,26 @@ describe('exports', () => {
     expect(md).toContain('| `a \\| b` |');
     expect(md).toContain('| 2.00× |');
     expect(md).toContain('Measured with Kernel Playground 0 on test, 2 cores.');
+  });
+});
+
+describe('size sweep on the main thread', () => {
+  it('skips points predicted to block for long, with a record that says so, and runs the rest', async () => {
+    const engine = new Engine(nodeRuntime);
+    try {
+      const base = { kernel: 'matmul', backends: ['main' as const], reps: 1, warmup: 0 };
+      // A limit of 0.01 ms: after the first size every main-thread point is predicted past it.
+      const recs = await runSweep(engine, base, [16, 32, 64], {}, 0.01);
+      expect(recs.map((r) => [r.size, r.ok, Boolean(r.skipped)])).toEqual([
+        [16, true, false],
+        [32, false, true],
+        [64, false, true],
+      ]);
+      expect(recs[1].skipped).toMatch(/^about .* s per run on the main thread \(predicted from size 16\)/);
+      expect(recs[1].medianMs).toBeNull();
+      expect(toMarkdown(recs)).toContain('skipped: about');
+    } finally {
+      engine.dispose();
+    }
   });
 });
