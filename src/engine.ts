@@ -7,6 +7,7 @@ import { type ResolvedOptions, type RunOptions, resolveOptions } from './bench/o
 import type { RunRecord } from './bench/record';
 import { type RunHooks, runBenchmark } from './bench/runner';
 import { EnvironmentError, errorKind } from './errors';
+import { formatRanges } from './expr/kernel';
 import type { ProbedAdapter } from './gpu/adapters';
 import type { KernelSpec } from './kernels/types';
 import type { Runtime } from './runtime/types';
@@ -152,6 +153,7 @@ export class Engine {
         reps: o.reps,
         warmup: o.warmup,
         expr: o.expr,
+        ...(o.expr !== undefined && Object.keys(o.ranges).length ? { ranges: formatRanges(o.ranges) } : {}),
         minSampleMs: 200 * this.runtime.timerResolutionMs(),
       },
       backends,

@@ -73,11 +73,13 @@ export async function runSweep(
     const predicted = lastMain?.medianMs ? (lastMain.medianMs * amount(size)) / amount(lastMain.size) : 0;
     if (lastMain && backends.includes('main') && predicted > limitMs) {
       chosen = backends.filter((b) => b !== 'main');
+      const why = `about ${(predicted / 1000).toPrecision(2)} s per run on the main thread (predicted from size ${lastMain.size}); the sweep skips main-thread points over ${limitMs / 1000} s`;
       skipped = {
         ...lastMain,
         size,
         ok: false,
-        skipped: `about ${(predicted / 1000).toPrecision(2)} s per run on the main thread (predicted from size ${lastMain.size}); the sweep skips main-thread points over ${limitMs / 1000} s`,
+        skipped: why,
+        error: `skipped: ${why}`,
         coldMs: null,
         medianMs: null,
         p10Ms: null,

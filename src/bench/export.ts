@@ -4,6 +4,7 @@ import type { RunRecord } from './record';
 export const CSV_COLUMNS = [
   'kernel',
   'expr',
+  'ranges',
   'size',
   'seed',
   'backend',

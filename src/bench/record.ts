@@ -5,6 +5,8 @@ export interface RunRecord {
   schemaVersion: 1;
   kernel: string;
   expr?: string;
+  /** Expression runs: how the inputs were drawn, as the URL's `ranges` writes it, when not the default. */
+  ranges?: string;
   size: number;
   seed: number;
   backend: BackendKind;

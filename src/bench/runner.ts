@@ -18,6 +18,8 @@ export interface RunPlan {
   warmup: number;
   /** Set for expression kernels: the expression's text. */
   expr?: string;
+  /** Expression kernels: the inputs' distributions as text ("a:0:10,b:normal:0:1"), when not the default. */
+  ranges?: string;
   /**
    * A sample shorter than this is too short for the timer: repetitions are then batched (k runs per
    * sample, timed together, k chosen from the warm-up) and the record says `batch: k`.
@@ -73,6 +75,7 @@ export async function runBenchmark(
       schemaVersion: 1,
       kernel: plan.expr !== undefined ? 'expr' : kernel.id,
       ...(plan.expr !== undefined ? { expr: plan.expr } : {}),
+      ...(plan.ranges ? { ranges: plan.ranges } : {}),
       size,
       seed,
       backend: backend.kind,

@@ -2,6 +2,7 @@ import { css, html, LitElement } from 'lit';
 import { COLUMNS, type Column, type ColumnId, headlineRate, TIMING_NOTE } from '../bench/columns';
 import { formatMs } from '../bench/compare';
 import type { RunRecord } from '../bench/record';
+import { registry } from '../kernels/registry';
 
 /**
  * One row per backend: device, cold, warm median, p10–p90, GPU kernel time, GB/s or GFLOP/s,
@@ -41,7 +42,7 @@ export class KpResults extends LitElement {
     if (!this.records.length) return html`<p>No results yet: choose a kernel and press Run.</p>`;
     const cols = this.columns();
     return html`<table part="table">
-      <caption>${TIMING_NOTE} Browsers quantize GPU timestamps to 100 µs. Max error: against a float64 reference.</caption>
+      <caption><strong id="results-what">${ranWhat(this.records)}</strong> ${TIMING_NOTE} Browsers quantize GPU timestamps to 100 µs. Max error: against a float64 reference.</caption>
       <thead><tr>${cols.map((c) => html`<th scope="col">${c.head}</th>`)}</tr></thead>
       <tbody>${this.records.map((r) => this.row(r, cols))}</tbody>
     </table>`;
@@ -87,6 +88,16 @@ export class KpResults extends LitElement {
   private row(r: RunRecord, cols: Column[]) {
     return html`<tr data-backend=${r.backend} data-ok=${String(r.ok)}>${cols.map((c) => this.cell(c, r))}</tr>`;
   }
+}
+
+/** What the rows are of, from the records themselves (not from whatever the controls show now). */
+function ranWhat(records: readonly RunRecord[]): string {
+  const r = records[0];
+  const k = registry.has(r.kernel) ? registry.get(r.kernel) : null;
+  const what = r.kernel === 'expr' ? `expr ${r.expr}${r.ranges ? ` (${r.ranges})` : ''}` : r.kernel;
+  const sizes = [...new Set(records.map((x) => x.size))];
+  const size = sizes.length > 1 ? `${sizes.length} sizes` : k ? k.describeSize(r.size) : `${r.size} elements`;
+  return `Results: ${what} · ${size} · seed ${r.seed}.`;
 }
 
 customElements.define('kp-results', KpResults);

@@ -221,3 +221,18 @@ test('a long main-thread run is sliced: the record says so, and Cancel acts with
   await expect(page.locator('#error')).toContainText('the run was cancelled');
   expect(Date.now() - t).toBeLessThan(2500);
 });
+
+test('rows keep their own labels when the controls change: the caption and the rate come from the records', async ({
+  page,
+}) => {
+  await page.goto('/?kernel=sq2&size=5000&backends=main&reps=1');
+  const done = page.evaluate(
+    () => new Promise((r) => window.addEventListener('playground-results', r, { once: true })),
+  );
+  await page.locator('#run').click();
+  await done;
+  await page.locator('#kernel').selectOption('matmul');
+  await expect(page.locator('#results-what')).toHaveText('Results: sq2 · 5000 elements · seed 1.');
+  await expect(page.locator('kp-results thead')).toContainText('GB/s');
+  await expect(page.locator('kp-results thead')).not.toContainText('GFLOP/s');
+});

@@ -48,7 +48,8 @@ describe('cli run --expr', () => {
       '--json',
     ]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)[0].ok).toBe(true);
+    // The record says how the inputs were drawn, so an export reproduces the run.
+    expect(JSON.parse(r.stdout)[0]).toMatchObject({ ok: true, expr: 'log(a)', ranges: 'a:1:100' });
   });
 
   it.each([
