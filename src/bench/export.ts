@@ -1,10 +1,9 @@
 import type { RunRecord } from './record';
 
-/** The record fields as CSV columns, in this order (phases and env flattened). */
+/** The record fields as CSV columns, in this order (phases and env flattened); new ones go last. */
 export const CSV_COLUMNS = [
   'kernel',
   'expr',
-  'ranges',
   'size',
   'seed',
   'backend',
@@ -21,8 +20,6 @@ export const CSV_COLUMNS = [
   'reps',
   'warmup',
   'batch',
-  'sliced',
-  'skipped',
   'coldMs',
   'medianMs',
   'p10Ms',
@@ -37,6 +34,10 @@ export const CSV_COLUMNS = [
   'runtime',
   'cores',
   'appVersion',
+  // Added later, at the end so existing columns keep their places.
+  'ranges',
+  'sliced',
+  'skipped',
 ] as const;
 
 function cell(v: unknown): string {
