@@ -91,10 +91,14 @@ export function formatTable(records: readonly RunRecord[]): string {
   const widths = cols.map((c, i) => Math.max(c.head.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+  const results = records
+    .filter((r) => r.result)
+    .map((r) => `${COLUMNS.device.text(r, records)}: ${r.result}`);
   return [
     line(cols.map((c) => c.head)),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
+    ...(results.length ? ['', ...results] : []),
     '',
     TIMING_NOTE,
   ].join('\n');

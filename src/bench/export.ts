@@ -38,6 +38,7 @@ export const CSV_COLUMNS = [
   'ranges',
   'sliced',
   'skipped',
+  'result',
 ] as const;
 
 function cell(v: unknown): string {

@@ -36,6 +36,8 @@ export interface RunRecord {
   sliced?: number;
   /** Not run, and why (a size sweep skips main-thread points predicted to block for long). */
   skipped?: string;
+  /** The answer in words, for kernels whose output is a few numbers (an estimate and its error). */
+  result?: string;
   kernelMedianMs?: number;
   phasesMs?: { upload?: number; dispatch?: number; readback?: number };
   gbps?: number;

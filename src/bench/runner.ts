@@ -179,6 +179,7 @@ async function measure(
   const cold = await backend.run(prep, signal);
   const coldMs = performance.now() - t0;
   check(cold.output);
+  let last = cold.output;
   let lastMs: number | undefined;
   for (let i = 0; i < plan.warmup; i++) {
     onProgress?.({ phase: 'warmup', backend: backend.label, index: i + 1, of: plan.warmup });
@@ -217,6 +218,7 @@ async function measure(
     const span = performance.now() - t;
     sliced = Math.max(sliced, r.slices ?? 0);
     check(r.output);
+    last = r.output;
     samples.push(batch > 1 ? span / batch : r.wallMs);
     partial(samples, coldMs);
     if (r.gpuMs !== undefined) kernelSamples.push(gpu / batch);
@@ -240,6 +242,7 @@ async function measure(
     samplesMs: samples,
     ...(batch > 1 ? { batch } : {}),
     ...(sliced ? { sliced } : {}),
+    ...(kernel.describeResult ? { result: kernel.describeResult(last, size) } : {}),
   };
   if (kernelSamples.length === samples.length && samples.length)
     out.kernelMedianMs = summarize(kernelSamples).median;

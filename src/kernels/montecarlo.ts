@@ -233,6 +233,11 @@ export const montecarlo: KernelSpec = {
   inputLength: () => 2,
   makeInputs: (_paths, seed) => [keyInput(seed)],
   outputLength: () => 2,
+  describeResult([price, se]) {
+    const exact = closedForm();
+    const z = se > 0 ? ` (${(Math.abs(price - exact) / se).toFixed(1)} standard errors away)` : '';
+    return `estimate ${price.toFixed(4)} ± ${se.toFixed(4)}; Black–Scholes closed form ${exact.toFixed(4)}${z}`;
+  },
   reference(inputs, paths) {
     const seed = seedOf(inputs[0]);
     const buf = new Uint32Array(4);

@@ -135,6 +135,8 @@ export interface KernelSpec {
   maxSize: number;
   /** Sizes a size sweep visits, at most `maxElements` elements per array. */
   sweepSizes(maxElements: number): number[];
+  /** The answer in words, for kernels whose output is a few numbers (shown beside the timings). */
+  describeResult?(output: Float32Array, size: number): string;
   /** Awkward sizes the conformance suite runs on every backend (odd, tiny, not multiples of tiles). */
   testSizes: readonly number[];
   /** Not listed in the UI or CLI help (fault injection for tests). */

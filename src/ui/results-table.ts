@@ -65,6 +65,7 @@ export class KpResults extends LitElement {
     if (r.sliced)
       notes.push(`sliced: ${r.sliced} slices with the page served between them (that time not counted)`);
     if (r.skipped) notes.push(`skipped: ${r.skipped}`);
+    if (r.result) notes.push(r.result);
     return notes;
   }
 

@@ -116,3 +116,15 @@ test('keyboard: Enter on Run focuses Cancel while the run goes, and Run again af
   await done;
   await expect(page.locator('#run')).toBeFocused();
 });
+
+test('montecarlo shows its estimate ± standard error beside the closed-form price, on every backend', async ({
+  page,
+}) => {
+  await page.goto('/?kernel=montecarlo&size=8192&reps=1&autorun=1');
+  const recs = await page.evaluate(() => window.playground.results);
+  expect(recs?.map((r) => r.backend)).toEqual(['main', 'workers', 'webgpu']);
+  for (const r of recs ?? []) expect(r.ok, r.error).toBe(true);
+  await expect(page.locator('kp-results tbody tr').first()).toContainText(
+    'Black–Scholes closed form 12.8216',
+  );
+});

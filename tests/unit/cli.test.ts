@@ -151,3 +151,37 @@ describe('cli adapters', () => {
     expect(list[0].limits.maxStorageBufferBindingSize).toBeGreaterThan(0);
   });
 });
+
+describe('cli run montecarlo', () => {
+  it('puts the estimate, its standard error and the closed form in the record and under the table', () => {
+    const json = cli([
+      'run',
+      '--kernel',
+      'montecarlo',
+      '--size',
+      '4096',
+      '--backends',
+      'main,workers',
+      '--reps',
+      '1',
+      '--json',
+    ]);
+    expect(json.code, json.stderr).toBe(0);
+    for (const r of JSON.parse(json.stdout))
+      expect(r.result).toMatch(
+        /^estimate \d+\.\d{4} ± \d+\.\d{4}; Black–Scholes closed form 12\.8216 \(\d+\.\d standard errors away\)$/,
+      );
+    const table = cli([
+      'run',
+      '--kernel',
+      'montecarlo',
+      '--size',
+      '4096',
+      '--backends',
+      'main',
+      '--reps',
+      '1',
+    ]);
+    expect(table.stdout).toMatch(/main thread: estimate \d+\.\d{4} ± /);
+  });
+});

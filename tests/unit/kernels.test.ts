@@ -135,6 +135,11 @@ describe('montecarlo', () => {
     expect(Math.abs(price - closedForm()) / se).toBeLessThan(4);
     expect(closedForm()).toBeCloseTo(12.8216, 3);
   });
+  it('says its answer beside the closed form, in standard errors', () => {
+    expect(montecarlo.describeResult?.(Float32Array.of(12.8, 0.02), 1000)).toBe(
+      'estimate 12.8000 ± 0.0200; Black–Scholes closed form 12.8216 (1.1 standard errors away)',
+    );
+  });
   it('the same seed draws the same paths, another seed others; the output is [price, standard error]', () => {
     const a = runCpu(montecarlo, 5000, montecarlo.makeInputs(5000, 9));
     const b = runCpu(montecarlo, 5000, montecarlo.makeInputs(5000, 9));
