@@ -4,7 +4,7 @@
  * the Content-Security-Policy allowance 'unsafe-eval'; a compiled (WASM) tier can replace this module.
  */
 import type { CpuProgram } from '../kernels/types';
-import { floorMod } from './reference';
+import { floorMod, numpyPow } from './reference';
 
 /**
  * Pairwise folding of leaf results: a binary counter of partials, so the tree has depth log2(leaves).
@@ -55,7 +55,7 @@ export class Cascade {
 
 export const HELPERS = {
   mod: (a: number, b: number): number => Math.fround(floorMod(a, b)),
-  pow: (x: number, y: number): number => Math.fround(x ** y),
+  pow: (x: number, y: number): number => Math.fround(numpyPow(x, y)),
   Cascade,
 };
 

@@ -24,6 +24,25 @@ function use(name: string, need: Set<string>): void {
   need.add(name);
 }
 
+/** The numeric operands whose NaN makes the step's result NaN (pow has its own rules in kp_pow). */
+function nanOperands(s: Program['ins'][number]): number[] {
+  switch (s.op) {
+    case 'neg':
+    case 'powi':
+      return [s.a];
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'mod':
+      return [s.a, s.b];
+    case 'call':
+      return s.args;
+    default:
+      return [];
+  }
+}
+
 /** `fn value(i: u32) -> f32`, computing one element in SSA `let`s (no deep nesting for the compiler). */
 function valueFn(p: Program, need: Set<string>): string {
   const L: string[] = ['fn value(i: u32) -> f32 {'];
@@ -49,8 +68,11 @@ function valueFn(p: Program, need: Set<string>): string {
       case 'add':
       case 'sub':
       case 'mul':
+        e = `t${s.a} ${{ add: '+', sub: '-', mul: '*' }[s.op]} t${s.b}`;
+        break;
       case 'div':
-        e = `t${s.a} ${{ add: '+', sub: '-', mul: '*', div: '/' }[s.op]} t${s.b}`;
+        use('kp_div', need);
+        e = `kp_div(t${s.a}, t${s.b})`;
         break;
       case 'mod':
         use('kp_mod', need);
@@ -67,7 +89,9 @@ function valueFn(p: Program, need: Set<string>): string {
         e = `t${s.a} || t${s.b}`;
         break;
       case 'cmp':
-        e = `t${s.a} ${s.cmp} t${s.b}`;
+        // With a NaN operand every comparison is false but != (true), whatever the compiler assumes.
+        use('kp_isnan', need);
+        e = `select(t${s.a} ${s.cmp} t${s.b}, ${s.cmp === '!=' ? 'true' : 'false'}, kp_isnan(t${s.a}) || kp_isnan(t${s.b}))`;
         break;
       case 'where':
         e = `select(t${s.b}, t${s.a}, t${s.c})`;
@@ -94,6 +118,14 @@ function valueFn(p: Program, need: Set<string>): string {
         break;
       }
     }
+    // NaN in, NaN out (NumPy's rule for every arithmetic operation and function), by bit tests: WGSL
+    // lets implementations assume no NaN, and some return a number (tanh(NaN) = -1 on lavapipe).
+    const operands = nanOperands(s);
+    if (operands.length && !(s.op === 'powi' && s.n === 0)) {
+      use('kp_nan', need);
+      use('kp_isnan', need);
+      e = `select(${e}, kp_nan(), ${operands.map((o) => `kp_isnan(t${o})`).join(' || ')})`;
+    }
     L.push(`  let ${t} = ${e};`);
   });
   const r = `t${p.result}`;
@@ -110,12 +142,17 @@ const IDENTITY: Record<ReductionName, string> = {
 const COMBINE: Record<ReductionName, string> = {
   sum: 'a + b',
   prod: 'a * b',
-  min: 'min(a, b)',
-  max: 'max(a, b)',
+  // NaN wins, as in NumPy's min and max (WGSL's min and max may drop it).
+  min: 'select(min(a, b), kp_nan(), kp_isnan(a) || kp_isnan(b))',
+  max: 'select(max(a, b), kp_nan(), kp_isnan(a) || kp_isnan(b))',
 };
 
 function reducerParts(op: ReductionName, need: Set<string>): string {
-  if (op === 'min' || op === 'max') need.add('kp_inf');
+  if (op === 'min' || op === 'max') {
+    need.add('kp_inf');
+    need.add('kp_nan');
+    need.add('kp_isnan');
+  }
   return `fn combine(a: f32, b: f32) -> f32 { return ${COMBINE[op]}; }
 const ITEMS: u32 = ${REDUCE_ITEMS}u;
 var<workgroup> scratch: array<f32, WG>;`;

@@ -135,6 +135,9 @@ export function lower(tree: Node, source: string): Program {
           const a = num(walk(n.left, false), '**', n.col);
           const k = intExponent(n.right);
           if (k !== null) return emit({ op: 'powi', a, n: k }, 'num');
+          // numexpr computes x**0.5 as sqrt(x): (-inf)**0.5 is NaN, (-0)**0.5 is -0.
+          if (n.right.type === 'num' && n.right.value === 0.5)
+            return emit({ op: 'call', fn: 'sqrt', args: [a] }, 'num');
           const b = num(walk(n.right, false), '**', n.col);
           return emit({ op: 'pow', a, b }, 'num');
         }

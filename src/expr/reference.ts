@@ -7,6 +7,11 @@ import { powiPlan } from './powi';
 export const ERROR_FACTOR = 4;
 
 /** NumPy's float remainder (sign of the divisor), in float64. */
+/** x ** y as NumPy (C's pow) has it: 1 ** y is 1 even for NaN, and (-1) ** ±inf is 1 (JavaScript says NaN). */
+export function numpyPow(x: number, y: number): number {
+  return x === 1 || (x === -1 && (y === Infinity || y === -Infinity)) ? 1 : x ** y;
+}
+
 export function floorMod(a: number, b: number): number {
   let m = a % b;
   if (m !== 0 && b < 0 !== m < 0) m += b;
@@ -105,7 +110,7 @@ export function evalElement(
       case 'pow': {
         const x = v[s.a];
         const y = v[s.b];
-        val = x ** y;
+        val = numpyPow(x, y);
         if (!finite(val) || val === 0) break; // exact cases (NaN, inf, 0): must match exactly
         const ax = Math.abs(x);
         const z = y * Math.log2(ax);

@@ -45,7 +45,7 @@ test('variables get ranges, the generated code is shown side by side, and a run 
   await expect(page).toHaveURL(/ranges=x%3A1%3A50/);
   await page.getByRole('button', { name: 'Show generated code' }).click();
   await expect(page.locator('#code-js')).toContainText('f(Math.log(t0))');
-  await expect(page.locator('#code-wgsl')).toContainText('let t1 = select(log(t0), kp_nan(), t0 < 0.0);');
+  await expect(page.locator('#code-wgsl')).toContainText('log(t0)');
   await page.locator('#size').fill('5001');
   await page.locator('#size').dispatchEvent('change');
   await page.locator('#reps').fill('1');
