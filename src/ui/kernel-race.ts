@@ -22,7 +22,8 @@ export type EngineSource = () => Engine;
  * @fires race-complete - detail: the result records (bubbles, composed)
  * @fires race-error - detail: { message } (bubbles, composed)
  * @csspart container - the widget's box; @csspart run - the Run button; @csspart bar - each bar
- * @csspart verdict - the one-line verdict; @csspart error - the error message
+ * @csspart verdict - the one-line verdict; @csspart error - the error message; @csspart notice - a notice
+ *   (an adapter this browser lacks, WebGPU skipped)
  * @cssprop --kr-accent, --kr-bg, --kr-fg, --kr-border, --kr-font, --kr-radius, --kr-bad
  */
 export class KernelRace extends LitElement {
@@ -72,12 +73,43 @@ export class KernelRace extends LitElement {
     if (this.hasAttribute('autorun')) queueMicrotask(() => void this.run().catch(() => {}));
   }
 
+  /** The attributes the race reads: a change re-renders it, and a fixed bad one clears its error. */
+  static override get observedAttributes(): string[] {
+    // Lit's own list first (its getter also finalizes the class: styles, properties).
+    const mine = [
+      'kernel',
+      'expr',
+      'ranges',
+      'size',
+      'seed',
+      'backends',
+      'workers',
+      'adapter',
+      'reps',
+      'warmup',
+    ];
+    // biome-ignore lint/complexity/noThisInStatic: super's getter must run for this class (Lit finalizes it)
+    return [...super.observedAttributes, ...mine];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (old === value || this.runs.running || !this.runs.error) return;
+    try {
+      this.options(); // throws while an attribute is still bad: the error stays until it is right
+      this.runs.showError('');
+    } catch {}
+    this.requestUpdate();
+  }
+
   /** Runs the race. Resolves with the records, rejects with the error (also shown and fired as race-error). */
   run(): Promise<RunRecord[]> {
     return this.runs.execute('run', async (hooks) => {
       const options = this.options();
       if (!KernelRace.source) throw new EnvironmentError('kernel-race is not set up: load embed.js');
-      return (await KernelRace.source().run(options, hooks)).records;
+      const { records, notes } = await KernelRace.source().run(options, hooks);
+      this.runs.setNotices(notes); // an adapter this browser lacks, WebGPU skipped: said, as on the page
+      return records;
     });
   }
 
@@ -134,6 +166,7 @@ export class KernelRace extends LitElement {
             }${isolated ? '' : ' This page is not cross-origin isolated: the workers get copies of the data, and timers are coarse, so short runs are batched.'}</div>`
           : nothing
       }
+      ${this.runs.notices.map((n) => html`<div class="note notice" part="notice" role="note">${n}</div>`)}
       ${this.runs.error ? html`<div class="error" part="error" role="alert">${this.runs.error}</div>` : nothing}
     </div>`;
   }

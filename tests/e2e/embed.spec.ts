@@ -137,3 +137,39 @@ test('the widget names a size in the kernel’s own words (n×n for matmul, elem
   expect(text[0]).toContain('matmul · 256×256');
   expect(text[1]).toContain('a + b · 1000 elements');
 });
+
+test('a widget says when its adapter is missing, and clears its error once the attribute is fixed', async ({
+  page,
+}) => {
+  await page.goto('/blog.html');
+  type Race = HTMLElement & { run(): Promise<unknown>; updateComplete: Promise<unknown> };
+  const note = await page.evaluate(async () => {
+    const w = document.createElement('kernel-race') as Race;
+    for (const [k, v] of Object.entries({
+      kernel: 'sq2',
+      size: '1000',
+      reps: '1',
+      backends: 'webgpu',
+      adapter: 'nvidia-h100-80gb-hbm3',
+    }))
+      w.setAttribute(k, v);
+    document.body.append(w);
+    await w.run();
+    return w.shadowRoot?.querySelector('[part=notice]')?.textContent ?? '';
+  });
+  expect(note).toContain("adapter 'nvidia-h100-80gb-hbm3' is not on this machine");
+  const error = await page.evaluate(async () => {
+    const w = document.createElement('kernel-race') as Race;
+    w.setAttribute('kernel', 'sq2');
+    w.setAttribute('size', 'abc');
+    document.body.append(w);
+    await w.run().catch(() => {});
+    const before = w.shadowRoot?.querySelector('[part=error]')?.textContent ?? '';
+    w.setAttribute('size', '1000');
+    await w.updateComplete;
+    const after = w.shadowRoot?.querySelector('[part=error]')?.textContent ?? '';
+    return { before, after };
+  });
+  expect(error.before).toContain("size must be an integer, got 'abc'");
+  expect(error.after).toBe('');
+});
