@@ -13,6 +13,7 @@ import { verify } from '../bench/verify';
 import { Engine } from '../engine';
 import { errorMessage, exitStatus, InputError } from '../errors';
 import { compileExpression } from '../expr/kernel';
+import { IDENT } from '../expr/lexer';
 import { registry } from '../kernels/registry';
 import { nodeRuntime } from '../runtime/node';
 import { runHeadless } from './headless';
@@ -144,7 +145,7 @@ async function cmdEval(argv: string[]): Promise<number> {
   if (!values.out) throw new UsageError('eval needs --out FILE');
   const bound = new Map<string, string>();
   for (const v of values.var ?? []) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(v);
+    const m = new RegExp(`^(${IDENT})=(.+)$`, 'u').exec(v);
     if (!m) throw new InputError(`--var takes NAME=FILE, got '${v}'`);
     if (bound.has(m[1])) throw new InputError(`variable '${m[1]}' is bound twice`);
     bound.set(m[1], m[2]);

@@ -12,6 +12,7 @@ import { Cascade, compileJs } from './compile-js';
 import { emitJs } from './emit-js';
 import { wgslProgram, wgslText } from './emit-wgsl';
 import { lower, type Program } from './ir';
+import { IDENT } from './lexer';
 import { parse } from './parser';
 import { referenceOf } from './reference';
 
@@ -22,13 +23,15 @@ export { DEFAULT_INPUT, type Ranges, type VarInput } from '../kernels/rng';
  * Parses the `ranges` option: "a:0:10" (uniform on [0, 10]) or "a:normal:0:1" (normal, mean 0,
  * standard deviation 1), comma-separated.
  */
+const RANGE = new RegExp(`^(${IDENT}):(?:(uniform|normal):)?([^:]+):([^:]+)$`, 'u');
+
 export function parseRanges(text: string): Record<string, VarInput> {
   const out: Record<string, VarInput> = {};
   for (const part of text
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*):(?:(uniform|normal):)?([^:]+):([^:]+)$/.exec(part);
+    const m = RANGE.exec(part);
     if (m && m[1] in out) throw new InputError(`the range of '${m[1]}' is given twice`);
     const a = m ? Number(m[3]) : Number.NaN;
     const b = m ? Number(m[4]) : Number.NaN;

@@ -11,7 +11,12 @@ export interface Token {
 const OPS = ['**', '<=', '>=', '==', '!=', '+', '-', '*', '/', '%', '<', '>', '&', '|', '~'];
 // Sticky (y) patterns match only at lastIndex: each token costs time proportional to its length.
 const NUMBER = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
-const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+/**
+ * A name as Python (and so numexpr) has it: a letter of any script or `_`, then letters, digits, marks
+ * and connectors (`α`, `σ_1`, `x2`). Shared by the ranges, the CLI's --var and the editor.
+ */
+export const IDENT = '[\\p{L}\\p{Nl}_][\\p{L}\\p{Nl}\\p{Mn}\\p{Mc}\\p{Nd}\\p{Pc}]*';
+const NAME = new RegExp(IDENT, 'yu');
 const SPACE = /[ \t\r\n]+/y;
 
 /** Counts work for the linear-time property tests (one step per token or run of spaces). */
@@ -40,7 +45,7 @@ export function lex(src: string, stats?: Steps): Token[] {
     const num = /[0-9.]/.test(c) ? at(NUMBER, src, i) : null;
     if (num) {
       const next = src[i + num.length];
-      if (next !== undefined && /[A-Za-z_.0-9]/.test(next))
+      if (next !== undefined && /[\p{L}_.0-9]/u.test(next))
         throw E.number(src.slice(i, i + num.length + 1), i + 1);
       out.push({ kind: 'num', text: num, col: i + 1 });
       i += num.length;

@@ -104,6 +104,17 @@ class Parser {
       case 'num':
         return { type: 'num', value: Number(t.text), text: t.text, col: t.col };
       case 'name': {
+        if ((t.text === 'True' || t.text === 'False') && this.peek().kind !== '(') {
+          // numexpr's boolean literals, written as the comparison that is always true (1 == 1) or
+          // always false (1 != 1): boolean-typed, and folded by every compiler.
+          const one = { type: 'num' as const, value: 1, text: '1', col: t.col };
+          return {
+            type: 'compare',
+            ops: [t.text === 'True' ? '==' : '!='],
+            args: [one, { ...one }],
+            col: t.col,
+          };
+        }
         if (this.peek().kind !== '(') return { type: 'var', name: t.text, col: t.col };
         const open = this.next();
         this.enter(open.col);

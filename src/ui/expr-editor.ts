@@ -7,6 +7,7 @@ import {
   type Ranges,
   type VarInput,
 } from '../expr/kernel';
+import { IDENT } from '../expr/lexer';
 
 export interface ExprChange {
   expr: string;
@@ -58,7 +59,7 @@ export class KpExprEditor extends LitElement {
 
   /** Only the ranges of variables the expression uses (a stale range would be an error). */
   private rangesFor(expr: string): Record<string, VarInput> {
-    const names = new Set(expr.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
+    const names = new Set(expr.match(new RegExp(IDENT, 'gu')) ?? []);
     const out: Record<string, VarInput> = {};
     for (const [k, v] of Object.entries(this.ranges)) if (names.has(k)) out[k] = { ...v };
     return out;

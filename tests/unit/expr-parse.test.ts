@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { runCpu } from '../../src/backends/main-thread';
 import { show } from '../../src/expr/ast';
 import { ExprError } from '../../src/expr/errors';
-import { compileExpression } from '../../src/expr/kernel';
+import { compileExpression, parseRanges } from '../../src/expr/kernel';
 import { parse } from '../../src/expr/parser';
 
 const ast = (s: string) => show(parse(s));
@@ -119,6 +120,20 @@ describe('variables', () => {
     const c = compileExpression('z*2 + a - m');
     expect(c.program.vars).toEqual(['a', 'm', 'z']);
     expect(c.kernel.inputNames).toEqual(['a', 'm', 'z']);
+  });
+  it('may be named in any script, as Python and numexpr allow (α, σ_1), with ranges and inputs', () => {
+    const c = compileExpression('α**2 + σ_1 * 2', parseRanges('α:0:1'));
+    expect(c.program.vars).toEqual(['α', 'σ_1']);
+    const [alpha] = c.kernel.makeInputs(100, 1);
+    expect(Math.min(...alpha)).toBeGreaterThanOrEqual(0);
+    expect(() => parse('2α')).toThrow("malformed number '2α' at column 1");
+  });
+  it('reads True and False as booleans, as numexpr does, not as variables', () => {
+    const c = compileExpression('where(True, a, b) + where(False, b, a * 0)');
+    expect(c.program.vars).toEqual(['a', 'b']);
+    const out = runCpu(c.kernel, 3, [Float32Array.of(1, -2, 3), Float32Array.of(9, 9, 9)]);
+    expect([...out]).toEqual([1, -2, 3]);
+    expect(() => compileExpression('True + 1')).toThrow(ExprError);
   });
   it('may be named like JavaScript properties without reaching them', () => {
     const c = compileExpression('constructor + toString * hasOwnProperty');
