@@ -40,17 +40,19 @@ export interface ResolvedOptions {
 export { InputError };
 
 /** The options every front end reads as text: URL parameters, CLI flags, widget attributes. */
-export type OptionName =
-  | 'kernel'
-  | 'expr'
-  | 'ranges'
-  | 'size'
-  | 'seed'
-  | 'backends'
-  | 'workers'
-  | 'adapter'
-  | 'reps'
-  | 'warmup';
+export const OPTION_NAMES = [
+  'kernel',
+  'expr',
+  'ranges',
+  'size',
+  'seed',
+  'backends',
+  'workers',
+  'adapter',
+  'reps',
+  'warmup',
+] as const;
+export type OptionName = (typeof OPTION_NAMES)[number];
 
 /** Where option text comes from. */
 export interface OptionText {
@@ -197,18 +199,7 @@ export function workersOption(v: string | undefined): number | undefined {
   return n === undefined ? undefined : intIn('workers', n, MIN_WORKERS, MAX_WORKERS);
 }
 
-const OPTION_KEYS = new Set<string>([
-  'kernel',
-  'expr',
-  'ranges',
-  'size',
-  'seed',
-  'backends',
-  'workers',
-  'adapter',
-  'reps',
-  'warmup',
-]);
+const OPTION_KEYS = new Set<string>(OPTION_NAMES);
 
 /** One range of an options object: [LOW, HIGH], a VarInput, or text as in the URL ("0:10", "normal:0:1"). */
 function rangeText(name: string, v: unknown): string {

@@ -1,8 +1,9 @@
 import { elementwisePlan, REDUCE_ITEMS, shaderCode, treeReductionPlan } from '../kernels/gpu-program';
 import type { GpuProgram, GpuShader } from '../kernels/types';
-import { FUNCTIONS, HELPER_DEPS, type ReductionName, WGSL_HELPERS } from './functions';
+import { FUNCTIONS, type ReductionName } from './functions';
 import type { Program } from './ir';
 import { powiPlan } from './powi';
+import { HELPER_DEPS, WGSL_HELPERS } from './wgsl-helpers';
 
 /** A float32 constant as WGSL source (infinities and NaN through bit patterns: WGSL has no literal). */
 function wgslConst(v: number, need: Set<string>): string {

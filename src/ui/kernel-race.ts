@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { formatMs, speedup } from '../bench/compare';
-import { type RunOptions, readOptions } from '../bench/options';
+import { OPTION_NAMES, type RunOptions, readOptions } from '../bench/options';
 import type { RunRecord } from '../bench/record';
 import type { Engine } from '../engine';
 import { EnvironmentError } from '../errors';
@@ -76,20 +76,8 @@ export class KernelRace extends LitElement {
   /** The attributes the race reads: a change re-renders it, and a fixed bad one clears its error. */
   static override get observedAttributes(): string[] {
     // Lit's own list first (its getter also finalizes the class: styles, properties).
-    const mine = [
-      'kernel',
-      'expr',
-      'ranges',
-      'size',
-      'seed',
-      'backends',
-      'workers',
-      'adapter',
-      'reps',
-      'warmup',
-    ];
     // biome-ignore lint/complexity/noThisInStatic: super's getter must run for this class (Lit finalizes it)
-    return [...super.observedAttributes, ...mine];
+    return [...super.observedAttributes, ...OPTION_NAMES];
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
