@@ -1,5 +1,5 @@
 import { SHADERS } from '../shaders.gen';
-import { ELEMENT_TEST_SIZES } from './common';
+import { ELEMENT_TEST_SIZES, elementSweep } from './common';
 import { elementwisePlan } from './gpu-program';
 import { uniformArray } from './rng';
 import type { CpuProgram, GpuProgram, KernelSpec } from './types';
@@ -133,11 +133,7 @@ export const blackscholes: KernelSpec = {
   defaultSize: 1 << 22,
   minSize: 1,
   maxSize: 2 ** 27, // two outputs per option: the output is 2·size floats
-  sweepSizes: (maxElements) => {
-    const out: number[] = [];
-    for (let n = 256; n <= Math.min(2 ** 27, maxElements); n *= 4) out.push(n);
-    return out;
-  },
+  sweepSizes: elementSweep(2 ** 27),
   testSizes: ELEMENT_TEST_SIZES,
   inputNames: ['S', 'X', 'T'],
   inputLength: (size) => size,

@@ -1,4 +1,4 @@
-import type { CpuProgram, Reference } from './types';
+import type { CpuProgram } from './types';
 
 /** Largest element count any kernel accepts before device limits: 2^28 floats = 1 GiB per array. */
 export const MAX_ELEMENTS = 2 ** 28;
@@ -49,26 +49,3 @@ export function elementSweep(maxSize: number): (maxElements: number) => number[]
 
 /** Awkward element counts: tiny, odd, around a workgroup, and one past a large power of two. */
 export const ELEMENT_TEST_SIZES: readonly number[] = [1, 3, 255, 1023, 2 ** 20 + 7];
-
-/** float64 reference of an elementwise function over every element. */
-export function elementwiseReference(size: number, f: (i: number) => number): Reference {
-  const values = new Float64Array(size);
-  for (let i = 0; i < size; i++) values[i] = f(i);
-  return { indices: null, values };
-}
-
-/**
- * Pairwise (cascade) sum of x[start, end): leaves of up to 128 elements are summed in float64 and the
- * tree above them is combined in float64 too, so the result is accurate to a few float32 ulps of the
- * total for any length. Returns a float64 value; callers round it to float32 where they store it.
- */
-export function pairwiseSum(x: ArrayLike<number>, start: number, end: number): number {
-  const n = end - start;
-  if (n <= 128) {
-    let s = 0;
-    for (let i = start; i < end; i++) s += x[i];
-    return s;
-  }
-  const mid = start + Math.floor(n / 2);
-  return pairwiseSum(x, start, mid) + pairwiseSum(x, mid, end);
-}
