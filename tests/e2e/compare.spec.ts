@@ -207,8 +207,9 @@ test('a long main-thread run is sliced: the record says so, and Cancel acts with
   page,
 }) => {
   await page.goto('/');
+  // n = 800 is 1 GFLOP: well over one 0.1 s slice even for the fastest JavaScript loop (~3 GFLOP/s).
   const [rec] = await page.evaluate(() =>
-    window.playground.run({ kernel: 'matmul', size: 400, backends: ['main'], reps: 1, warmup: 0 }),
+    window.playground.run({ kernel: 'matmul', size: 800, backends: ['main'], reps: 1, warmup: 0 }),
   );
   expect(rec.ok).toBe(true);
   expect(rec.sliced).toBeGreaterThan(1);
