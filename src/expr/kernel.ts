@@ -8,8 +8,10 @@ import {
 } from '../kernels/common';
 import { DEFAULT_INPUT, drawInput, type Ranges, type VarInput } from '../kernels/rng';
 import type { KernelSpec } from '../kernels/types';
+import type { WasmCode } from '../wasm/runtime';
 import { Cascade, compileJs } from './compile-js';
 import { emitJs } from './emit-js';
+import { emitWasm } from './emit-wasm';
 import { wgslProgram, wgslText } from './emit-wgsl';
 import { lower, type Program } from './ir';
 import { IDENT } from './lexer';
@@ -68,6 +70,21 @@ function countOps(p: Program): number {
   return p.ins.filter((s) => s.op !== 'const' && s.op !== 'var').length;
 }
 
+/** The expression's WebAssembly module in each form, emitted when first asked for. */
+function wasmCode(program: Program): WasmCode {
+  const forms = new Map<string, Uint8Array<ArrayBuffer>>();
+  return {
+    bytes(form) {
+      const key = `${form.shared}${form.relaxed}`;
+      const known = forms.get(key);
+      if (known) return known;
+      const b = emitWasm(program, form);
+      forms.set(key, b);
+      return b;
+    },
+  };
+}
+
 /** Compiles an expression into a kernel for every backend; throws ExprError with a column. */
 export function compileExpression(source: string, ranges: Ranges = {}): CompiledExpression {
   const program = lower(parse(source), source);
@@ -108,6 +125,7 @@ export function compileExpression(source: string, ranges: Ranges = {}): Compiled
     tolerance: () => ({ abs: 0, rel: 0 }),
     work: (size) => ({ flops: ops * size, bytes: 4 * size * vars.length + 4 * (reduction ? 1 : size) }),
     cpu,
+    wasm: wasmCode(program),
     gpu,
   };
   return { program, js, wgsl: wgslText(gpu), kernel };

@@ -5,6 +5,7 @@
  * it has (bindings and uniforms declared once, from which the WGSL header and the host packing are
  * generated) and plans its passes for a size.
  */
+import type { WasmCode } from '../wasm/runtime';
 import type { Ranges } from './rng';
 
 export interface Reference {
@@ -150,6 +151,12 @@ export interface KernelSpec {
   reference(inputs: readonly Float32Array[], size: number): Reference;
   tolerance(size: number): Tolerance;
   work(size: number): { flops: number; bytes: number };
+  /** The JavaScript program (code "js"): runs anywhere, the reference point of the speedup ladder. */
   cpu: CpuProgram;
+  /**
+   * The WebAssembly program (code "wasm"): the same items, alignment, spans and reduction as `cpu`,
+   * compiled code over arrays in one WebAssembly.Memory. Absent: the kernel has JavaScript rows only.
+   */
+  wasm?: WasmCode;
   gpu: GpuProgram;
 }
