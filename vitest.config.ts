@@ -20,6 +20,7 @@ export default defineConfig({
           include: ['tests/gpu/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
+          execArgv: ['--experimental-wasm-relaxed-simd'],
           // One Dawn instance at a time: lavapipe already uses every core.
           fileParallelism: false,
         },

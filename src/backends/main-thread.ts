@@ -1,7 +1,19 @@
-import type { KernelSpec } from '../kernels/types';
-import { type Backend, now, type Prepared, type RunOutput, throwIfAborted } from './types';
+import type { CpuProgram, KernelSpec } from '../kernels/types';
+import { bindKernel, hasRelaxedSimd } from '../wasm/runtime';
+import {
+  type Backend,
+  CODE_LABEL,
+  type CpuCode,
+  now,
+  type Prepared,
+  type RunOutput,
+  throwIfAborted,
+} from './types';
 
 interface MainPrepared extends Prepared {
+  /** The program that runs: the kernel's JavaScript, or its WebAssembly bound to this run's memory. */
+  cpu: CpuProgram;
+  /** WebAssembly: copies of the inputs in the module's memory (made at prepare, not timed). */
   inputs: Float32Array[];
   /** Allocated once at prepare, as the pool's shared output and the GPU's buffers are. */
   output: Float32Array;
@@ -14,43 +26,64 @@ interface MainPrepared extends Prepared {
  */
 export class MainThreadBackend implements Backend {
   readonly kind = 'main' as const;
-  readonly label = 'main thread';
+  readonly label: string;
+  /** WebAssembly: use relaxed SIMD's fused multiply-add when the engine has it. */
+  readonly relaxed: boolean;
 
-  constructor(private readonly sliceMs?: number) {}
+  constructor(
+    private readonly sliceMs?: number,
+    readonly code: CpuCode = 'js',
+    opts: { relaxed?: boolean } = {},
+  ) {
+    this.label = code === 'js' ? 'main thread' : `main thread · ${CODE_LABEL[code]}`;
+    this.relaxed = code === 'wasm' && (opts.relaxed ?? hasRelaxedSimd());
+  }
 
   describe(): Record<string, unknown> {
-    return {};
+    return { code: this.code };
   }
 
   async prepare(kernel: KernelSpec, size: number, inputs: Float32Array[]): Promise<MainPrepared> {
-    return { kernel, size, inputs, output: cpuOutput(kernel, size), release() {} };
+    const outputLength = kernel.cpu.reduce ? kernel.cpu.reduce.width : kernel.outputLength(size);
+    if (this.code === 'wasm') {
+      const w = await bindKernel(kernel, size, inputs, outputLength, {
+        shared: false,
+        relaxed: this.relaxed,
+      });
+      return { kernel, size, cpu: w.cpu, inputs: w.inputs, output: w.output, release() {} };
+    }
+    return { kernel, size, cpu: kernel.cpu, inputs, output: new Float32Array(outputLength), release() {} };
   }
 
   async run(prep: Prepared, signal?: AbortSignal): Promise<RunOutput> {
     throwIfAborted(signal);
-    const { kernel, size, inputs, output } = prep as MainPrepared;
-    if (this.sliceMs) return runSliced(kernel, size, inputs, output, this.sliceMs, signal);
+    const { cpu, size, inputs, output } = prep as MainPrepared;
+    if (this.sliceMs) return runSliced(cpu, size, inputs, output, this.sliceMs, signal);
     const t0 = now();
-    const result = runCpu(kernel, size, inputs, output);
+    const result = runProgram(cpu, size, inputs, output);
     return { output: result, wallMs: now() - t0 };
   }
 
   dispose(): void {}
 }
 
-/** What one range of the CPU program writes: the output, or one partial of a reducing program. */
-function cpuOutput(kernel: KernelSpec, size: number): Float32Array {
-  return new Float32Array(kernel.cpu.reduce ? kernel.cpu.reduce.width : kernel.outputLength(size));
+/** The kernel's JavaScript program on one thread: one range, and for reducing programs one partial, combined. */
+export function runCpu(kernel: KernelSpec, size: number, inputs: readonly Float32Array[]): Float32Array {
+  const { cpu } = kernel;
+  return runProgram(
+    cpu,
+    size,
+    inputs,
+    new Float32Array(cpu.reduce ? cpu.reduce.width : kernel.outputLength(size)),
+  );
 }
 
-/** The whole kernel on one thread: one range, and for reducing programs one partial, combined. */
-export function runCpu(
-  kernel: KernelSpec,
+function runProgram(
+  cpu: CpuProgram,
   size: number,
   inputs: readonly Float32Array[],
-  out: Float32Array = cpuOutput(kernel, size),
+  out: Float32Array,
 ): Float32Array {
-  const { cpu } = kernel;
   cpu.run(inputs, out, size, 0, cpu.items(size));
   return cpu.reduce ? cpu.reduce.combine(out, size) : out;
 }
@@ -64,18 +97,18 @@ const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
  * them as the pool combines its chunks'.
  */
 async function runSliced(
-  kernel: KernelSpec,
+  cpu: CpuProgram,
   size: number,
   inputs: readonly Float32Array[],
   output: Float32Array,
   sliceMs: number,
   signal?: AbortSignal,
 ): Promise<RunOutput> {
-  const { cpu } = kernel;
   const items = cpu.items(size);
   const align = Math.max(1, cpu.align);
   const partials: number[] = [];
-  const part = cpu.reduce ? new Float32Array(cpu.reduce.width) : null;
+  // a reducing program's output is one partial's room (in WebAssembly memory when that code runs)
+  const part = cpu.reduce ? output : null;
   let busy = 0;
   let sinceYield = 0;
   let slices = 0;

@@ -3,6 +3,12 @@ import type { KernelSpec } from '../kernels/types';
 
 export type BackendKind = 'main' | 'workers' | 'webgpu';
 export const BACKEND_KINDS: readonly BackendKind[] = ['main', 'workers', 'webgpu'];
+/** The code a backend runs: the CPU backends run JavaScript or WebAssembly; WebGPU runs WGSL. */
+export type Code = 'js' | 'wasm' | 'wgsl';
+export type CpuCode = 'js' | 'wasm';
+export const CPU_CODES: readonly CpuCode[] = ['js', 'wasm'];
+/** How row labels name the CPU code ("main thread · WebAssembly SIMD"). */
+export const CODE_LABEL: Record<Code, string> = { js: 'JavaScript', wasm: 'WebAssembly SIMD', wgsl: 'WGSL' };
 
 export interface RunOutput {
   output: Float32Array;
@@ -24,6 +30,7 @@ export interface Prepared {
 
 export interface Backend {
   readonly kind: BackendKind;
+  readonly code: Code;
   /** Human label for the record's `device`: "main thread", "2 workers", "WebGPU · SwiftShader (software)". */
   readonly label: string;
   /** Extra record fields this backend contributes (adapterId, fallback, workers, transfer). */

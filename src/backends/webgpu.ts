@@ -27,6 +27,7 @@ interface GpuPrepared extends Prepared {
  */
 export class WebGpuBackend implements Backend {
   readonly kind = 'webgpu' as const;
+  readonly code = 'wgsl' as const;
   readonly label: string;
   private readonly keeper: DeviceKeeper;
   /**
@@ -66,7 +67,7 @@ export class WebGpuBackend implements Backend {
   }
 
   describe(): Record<string, unknown> {
-    return { adapterId: this.desc.id, fallback: this.desc.fallback };
+    return { adapterId: this.desc.id, fallback: this.desc.fallback, code: this.code };
   }
 
   /** The device, requested on first use and again after a loss. */

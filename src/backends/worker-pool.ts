@@ -1,15 +1,31 @@
 import { transfer } from 'comlink';
 import { splitRange } from '../kernels/common';
 import type { KernelSpec } from '../kernels/types';
+import { arenaBytes, hasRelaxedSimd, WasmArena } from '../wasm/runtime';
 import type { KernelRef } from '../worker/api';
 import type { WorkerPool } from './pool';
-import { type Backend, now, type Prepared, type RunOutput, throwIfAborted } from './types';
+import {
+  type Backend,
+  CODE_LABEL,
+  type CpuCode,
+  now,
+  type Prepared,
+  type RunOutput,
+  throwIfAborted,
+} from './types';
 
 export type Transfer = 'shared' | 'copy';
 
 interface PoolPrepared extends Prepared {
-  /** Shared mode: the inputs and output live in SharedArrayBuffers every worker sees. */
-  shared: { inputs: Float32Array[]; output: Float32Array } | null;
+  /**
+   * Shared mode: the inputs and output live in SharedArrayBuffers every worker sees; for WebAssembly,
+   * in one shared WebAssembly.Memory, with each worker's scratch and partial beside them.
+   */
+  shared: {
+    inputs: Float32Array[];
+    output: Float32Array;
+    wasm?: { memory: WebAssembly.Memory; scratch: number[]; partials: Float32Array[] };
+  } | null;
   /** Copy mode: the caller's inputs, sliced per chunk on every run. */
   inputs: Float32Array[];
 }
@@ -29,23 +45,31 @@ function sharedCopy(src: Float32Array): Float32Array {
 export class WorkerPoolBackend implements Backend {
   readonly kind = 'workers' as const;
   readonly transfer: Transfer;
+  readonly code: CpuCode;
+  /** WebAssembly: use relaxed SIMD's fused multiply-add when the engine has it. */
+  readonly relaxed: boolean;
 
   constructor(
     private readonly pool: WorkerPool,
-    opts: { shared: boolean },
+    opts: { shared: boolean; code?: CpuCode; relaxed?: boolean },
   ) {
     this.transfer = opts.shared && typeof SharedArrayBuffer !== 'undefined' ? 'shared' : 'copy';
+    this.code = opts.code ?? 'js';
+    this.relaxed = this.code === 'wasm' && (opts.relaxed ?? hasRelaxedSimd());
   }
 
   get label(): string {
-    return `${this.pool.size} worker${this.pool.size === 1 ? '' : 's'}`;
+    const workers = `${this.pool.size} worker${this.pool.size === 1 ? '' : 's'}`;
+    return this.code === 'js' ? workers : `${workers} · ${CODE_LABEL[this.code]}`;
   }
 
   describe(): Record<string, unknown> {
-    return { workers: this.pool.size, transfer: this.transfer };
+    return { workers: this.pool.size, transfer: this.transfer, code: this.code };
   }
 
   async prepare(kernel: KernelSpec, size: number, inputs: Float32Array[]): Promise<PoolPrepared> {
+    if (this.code === 'wasm' && this.transfer === 'shared')
+      return this.prepareSharedWasm(kernel, size, inputs);
     const shared =
       this.transfer === 'shared'
         ? {
@@ -53,6 +77,31 @@ export class WorkerPoolBackend implements Backend {
             output: new Float32Array(new SharedArrayBuffer(4 * Math.max(1, kernel.outputLength(size)))),
           }
         : null;
+    return { kernel, size, shared, inputs, release() {} };
+  }
+
+  /** One shared WebAssembly.Memory: inputs, output, and per worker its scratch and partial. */
+  private prepareSharedWasm(kernel: KernelSpec, size: number, inputs: Float32Array[]): PoolPrepared {
+    const code = kernel.wasm;
+    if (!code) throw new Error(`kernel '${kernel.id}' has no WebAssembly program`);
+    const workers = this.pool.size;
+    const scratch = code.scratchBytes?.(size) ?? 0;
+    const width = kernel.cpu.reduce?.width ?? 0;
+    const bytes =
+      inputs.reduce((n, x) => n + arenaBytes(x.length), 0) +
+      arenaBytes(kernel.outputLength(size)) +
+      workers * (arenaBytes(width) + arenaBytes(scratch / 4)) +
+      64;
+    const arena = new WasmArena(bytes, true);
+    const shared = {
+      inputs: inputs.map((x) => arena.copyIn(x)),
+      output: arena.alloc(Math.max(1, kernel.outputLength(size))),
+      wasm: {
+        memory: arena.memory,
+        scratch: Array.from({ length: workers }, () => arena.allocBytes(scratch)),
+        partials: Array.from({ length: workers }, () => arena.alloc(Math.max(1, width))),
+      },
+    };
     return { kernel, size, shared, inputs, release() {} };
   }
 
@@ -80,7 +129,11 @@ export class WorkerPoolBackend implements Backend {
     const { kernel, size, shared, inputs } = prep;
     const { cpu } = kernel;
     const chunks = splitRange(cpu.items(size), this.pool.size, cpu.align);
-    const ref: KernelRef = { kernel: kernel.id, ...(kernel.source ?? {}) };
+    const ref: KernelRef = {
+      kernel: kernel.id,
+      ...(kernel.source ?? {}),
+      ...(this.code === 'wasm' ? { wasm: { relaxed: this.relaxed } } : {}),
+    };
     const t0 = now();
     let output: Float32Array;
     if (shared) {
@@ -97,6 +150,13 @@ export class WorkerPoolBackend implements Backend {
                   output: shared.output,
                   start,
                   end,
+                  ...(shared.wasm
+                    ? {
+                        memory: shared.wasm.memory,
+                        scratch: shared.wasm.scratch[w],
+                        partial: shared.wasm.partials[w],
+                      }
+                    : {}),
                 }),
               signal,
             ),

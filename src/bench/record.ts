@@ -1,4 +1,4 @@
-import type { BackendKind } from '../backends/types';
+import type { BackendKind, Code } from '../backends/types';
 
 /** One measured configuration, exactly as ../shared/CONTRACTS.md defines it (schemaVersion 1). */
 export interface RunRecord {
@@ -11,6 +11,8 @@ export interface RunRecord {
   seed: number;
   backend: BackendKind;
   device: string;
+  /** Which code ran: "js" or "wasm" on the main thread and in workers, "wgsl" on WebGPU. */
+  code?: Code;
   adapterId?: string;
   fallback?: boolean;
   workers?: number;

@@ -66,7 +66,10 @@ export async function wasmUnavailableReason(): Promise<string | null> {
 const modules = new WeakMap<WasmCode, Map<string, Promise<WebAssembly.Module>>>();
 export function compiledModule(code: WasmCode, form: WasmForm): Promise<WebAssembly.Module> {
   let m = modules.get(code);
-  if (!m) modules.set(code, (m = new Map()));
+  if (!m) {
+    m = new Map();
+    modules.set(code, m);
+  }
   const key = `${form.shared}${form.relaxed}`;
   let p = m.get(key);
   if (!p) {
@@ -181,10 +184,16 @@ export class PrivateWasm {
 
   private entry(code: WasmCode, form: WasmForm): Promise<Entry> {
     let m = this.entries.get(code);
-    if (!m) this.entries.set(code, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      this.entries.set(code, m);
+    }
     const key = `${form.relaxed}`;
     let e = m.get(key);
-    if (!e) m.set(key, (e = instantiate(code, form, this.memory)));
+    if (!e) {
+      e = instantiate(code, form, this.memory);
+      m.set(key, e);
+    }
     return e;
   }
 

@@ -9,6 +9,8 @@ export interface KernelRef {
   kernel: string;
   expr?: string;
   ranges?: Ranges;
+  /** Which program runs: the kernel's JavaScript (absent) or its WebAssembly. */
+  wasm?: { relaxed: boolean };
 }
 
 export interface SharedChunk extends KernelRef {
@@ -18,6 +20,13 @@ export interface SharedChunk extends KernelRef {
   output: Float32Array;
   start: number;
   end: number;
+  /**
+   * WebAssembly: the shared memory the arrays live in (their byteOffsets are addresses), and this
+   * worker's own room in it: scratch bytes and, for reducing programs, its partial.
+   */
+  memory?: WebAssembly.Memory;
+  scratch?: number;
+  partial?: Float32Array;
 }
 
 export interface CopiedChunk extends KernelRef {

@@ -1,6 +1,7 @@
 import { transfer } from 'comlink';
 import { InjectedCrash } from '../errors';
 import { lookupKernel } from '../kernels/lookup';
+import { bindEntry, instantiate, PrivateWasm } from '../wasm/runtime';
 import type { CopiedChunk, SharedChunk, WorkerApi } from './api';
 
 /**
@@ -17,25 +18,50 @@ export function createWorkerApi(crash: () => Promise<never>): WorkerApi {
       throw e;
     }
   };
+  const own = new PrivateWasm();
   return {
-    runShared: (c: SharedChunk) =>
-      guarded(() => {
-        const { cpu } = lookupKernel(c.kernel, c.expr, c.ranges);
-        if (!cpu.reduce) {
-          cpu.run(c.inputs, c.output, c.size, c.start, c.end);
-          return null;
-        }
-        const partial = new Float32Array(cpu.reduce.width);
-        cpu.run(c.inputs, partial, c.size, c.start, c.end);
-        return partial;
-      }),
-    runCopied: (c: CopiedChunk) =>
-      guarded(() => {
-        const { cpu } = lookupKernel(c.kernel, c.expr, c.ranges);
-        const out = new Float32Array(cpu.reduce ? cpu.reduce.width : c.outputLength);
-        cpu.run(c.inputs, out, c.size, 0, c.items, c.first);
-        return transfer(out, [out.buffer]);
-      }),
+    runShared: async (c: SharedChunk) => {
+      if (!c.wasm) return runSharedJs(c);
+      const kernel = lookupKernel(c.kernel, c.expr, c.ranges);
+      if (!kernel.wasm || !c.memory) throw new Error(`kernel '${c.kernel}' has no WebAssembly program`);
+      const entry = await instantiate(kernel.wasm, { shared: true, relaxed: c.wasm.relaxed }, c.memory);
+      const run = bindEntry(entry, c.scratch ?? 0);
+      if (!kernel.cpu.reduce) {
+        run(c.inputs, c.output, c.size, c.start, c.end);
+        return null;
+      }
+      run(c.inputs, c.partial!, c.size, c.start, c.end);
+      return Float32Array.from(c.partial!);
+    },
+    runCopied: async (c: CopiedChunk) => {
+      if (!c.wasm) return runCopiedJs(c);
+      const kernel = lookupKernel(c.kernel, c.expr, c.ranges);
+      const outLength = kernel.cpu.reduce ? kernel.cpu.reduce.width : c.outputLength;
+      const out = await own.run(kernel, c.wasm.relaxed, c.size, c.inputs, outLength, c.items, c.first);
+      return transfer(out, [out.buffer]);
+    },
     ping: () => 'pong',
   };
+
+  function runSharedJs(c: SharedChunk) {
+    return guarded(() => {
+      const { cpu } = lookupKernel(c.kernel, c.expr, c.ranges);
+      if (!cpu.reduce) {
+        cpu.run(c.inputs, c.output, c.size, c.start, c.end);
+        return null;
+      }
+      const partial = new Float32Array(cpu.reduce.width);
+      cpu.run(c.inputs, partial, c.size, c.start, c.end);
+      return partial;
+    });
+  }
+
+  function runCopiedJs(c: CopiedChunk) {
+    return guarded(() => {
+      const { cpu } = lookupKernel(c.kernel, c.expr, c.ranges);
+      const out = new Float32Array(cpu.reduce ? cpu.reduce.width : c.outputLength);
+      cpu.run(c.inputs, out, c.size, 0, c.items, c.first);
+      return transfer(out, [out.buffer]);
+    });
+  }
 }

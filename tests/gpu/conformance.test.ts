@@ -1,6 +1,7 @@
 /**
  * The conformance suite, written once: every registered kernel and every expression case, on every
- * backend (the main thread; pools of 1 and 3 workers, with shared memory and with copied slices; WebGPU
+ * backend and code (the main thread in JavaScript and in WebAssembly, with and without relaxed SIMD; pools
+ * of 1 and 3 workers, with shared memory and with copied slices, in both codes; WebGPU
  * on each adapter this machine has, and once more with a submission budget so small that every pass
  * is split), at the kernel's own awkward sizes. Adding a kernel to the registry adds its cases here.
  * Each case verifies against the float64 reference; CPU outputs of non-reducing programs must also be
@@ -18,6 +19,7 @@ import { compileExpression, formatRanges, parseRanges } from '../../src/expr/ker
 import { registry } from '../../src/kernels/registry';
 import type { KernelSpec } from '../../src/kernels/types';
 import { nodeRuntime, nodeWorkerFactory } from '../../src/runtime/node';
+import { hasRelaxedSimd } from '../../src/wasm/runtime';
 import { EXPR_CASES, EXPR_SIZES } from '../shared/expr-cases';
 
 interface Subject {
@@ -56,21 +58,37 @@ interface Target {
   name: string;
   backend: Backend;
   cpu: boolean;
+  /** CPU targets: outputs of elementwise programs equal this main-thread baseline's bit for bit. */
+  same?: string;
   /** Splits every pass of the largest test size into several submissions. */
   splits?: boolean;
 }
+const wasmForms = hasRelaxedSimd() ? [false, true] : [false];
+const formName = (relaxed: boolean) => (relaxed ? 'WebAssembly, relaxed SIMD' : 'WebAssembly');
 const targets: Target[] = [
-  { name: 'main thread', backend: new MainThreadBackend(), cpu: true },
+  { name: 'main thread', backend: new MainThreadBackend(), cpu: true, same: 'js' },
+  ...wasmForms.map((relaxed) => ({
+    name: `main thread, ${formName(relaxed)}`,
+    backend: new MainThreadBackend(undefined, 'wasm', { relaxed }),
+    cpu: true,
+    same: formName(relaxed),
+  })),
   ...pools.flatMap((p) =>
-    [true, false].map((shared) => ({
-      name: `${p.size} worker${p.size > 1 ? 's' : ''} (${shared ? 'shared' : 'copy'})`,
-      backend: new WorkerPoolBackend(p, { shared }),
-      cpu: true,
-    })),
+    [true, false].flatMap((shared) =>
+      (['js', 'wasm'] as const).map((code) => ({
+        name: `${p.size} worker${p.size > 1 ? 's' : ''} (${shared ? 'shared' : 'copy'}${code === 'wasm' ? ', WebAssembly' : ''})`,
+        backend: new WorkerPoolBackend(p, { shared, code, relaxed: false }),
+        cpu: true,
+        same: code === 'js' ? 'js' : formName(false),
+      })),
+    ),
   ),
   ...gpus.map((g) => ({ name: `WebGPU ${g.desc.id}`, backend: g, cpu: false })),
   { name: `WebGPU ${adapters[0].desc.id}, split submissions`, backend: split, cpu: false, splits: true },
 ];
+const baselines = new Map(
+  targets.filter((t) => t.cpu && t.backend.kind === 'main').map((t) => [t.same!, t.backend] as const),
+);
 
 let cases = 0;
 afterAll(() => {
@@ -84,24 +102,39 @@ afterAll(() => {
   );
 });
 
-/** Inputs, reference and main-thread output, once per (kernel, size). */
-const memo = new Map<string, { inputs: Float32Array[]; main: Float32Array }>();
+/** Inputs, once per (kernel, size); main-thread outputs per code, once each. */
+const memo = new Map<string, { inputs: Float32Array[]; main: Map<string, Promise<Float32Array>> }>();
 function baseline(s: Subject, size: number) {
   const key = `${s.name}@${size}`;
   let m = memo.get(key);
   if (!m) {
     const inputs = s.kernel.makeInputs(size, 11);
-    m = { inputs, main: runCpu(s.kernel, size, inputs) };
+    m = { inputs, main: new Map([['js', Promise.resolve(runCpu(s.kernel, size, inputs))]]) };
     memo.set(key, m);
   }
   return m;
+}
+async function mainOutput(s: Subject, size: number, same: string): Promise<Float32Array> {
+  const m = baseline(s, size);
+  let p = m.main.get(same);
+  if (!p) {
+    const backend = baselines.get(same)!;
+    p = backend.prepare(s.kernel, size, m.inputs).then(async (prep) => {
+      const { output } = await backend.run(prep);
+      prep.release();
+      return Float32Array.from(output);
+    });
+    m.main.set(same, p);
+  }
+  return p;
 }
 
 describe.each(subjects.map((s) => [s.name, s] as const))('%s', (_name, s) => {
   const ref = new Map<number, ReturnType<KernelSpec['reference']>>();
   describe.each(targets.map((t) => [t.name, t] as const))('on %s', (_t, t) => {
-    it.each([...s.sizes])('size %i verifies against the float64 reference', async (size) => {
-      const { inputs, main } = baseline(s, size);
+    const runs = t.backend.code !== 'wasm' || s.kernel.wasm !== undefined;
+    it.runIf(runs).each([...s.sizes])('size %i verifies against the float64 reference', async (size) => {
+      const { inputs } = baseline(s, size);
       if (!ref.has(size)) ref.set(size, s.kernel.reference(inputs, size));
       const prep = await t.backend.prepare(s.kernel, size, inputs);
       try {
@@ -110,7 +143,8 @@ describe.each(subjects.map((s) => [s.name, s] as const))('%s', (_name, s) => {
         const v = verify(output, ref.get(size)!, s.kernel.tolerance(size));
         expect(v.firstBad).toBeUndefined();
         expect(v.ok).toBe(true);
-        if (t.cpu && !s.kernel.cpu.reduce) expect(Float32Array.from(output)).toEqual(main);
+        if (t.cpu && !s.kernel.cpu.reduce)
+          expect(Float32Array.from(output)).toEqual(await mainOutput(s, size, t.same!));
         if (t.splits && size === Math.max(...s.sizes)) {
           expect(t.backend instanceof WebGpuBackend && t.backend.lastSubmissions).toBeGreaterThan(1);
         }
