@@ -1,6 +1,6 @@
 import { MainThreadBackend } from './backends/main-thread';
 import { WorkerPool } from './backends/pool';
-import type { Backend, BackendKind } from './backends/types';
+import { type Backend, type BackendKind, CODE_LABEL, type CpuCode } from './backends/types';
 import { WebGpuBackend } from './backends/webgpu';
 import { WorkerPoolBackend } from './backends/worker-pool';
 import { type ResolvedOptions, type RunOptions, resolveOptions } from './bench/options';
@@ -11,6 +11,7 @@ import { formatRanges } from './expr/kernel';
 import type { ProbedAdapter } from './gpu/adapters';
 import type { KernelSpec } from './kernels/types';
 import type { Runtime } from './runtime/types';
+import { wasmUnavailableReason } from './wasm/runtime';
 
 export interface EngineRun {
   records: RunRecord[];
@@ -28,11 +29,15 @@ export class Engine {
   private pool: WorkerPool | null = null;
   private adaptersPromise: Promise<ProbedAdapter[]> | null = null;
   private gpuBackends = new Map<string, WebGpuBackend>();
-  private main: MainThreadBackend;
+  private main: Record<CpuCode, MainThreadBackend>;
+  private wasmReason: Promise<string | null> | null = null;
   onDeviceLost: ((message: string) => void) | null = null;
 
   constructor(readonly runtime: Runtime) {
-    this.main = new MainThreadBackend(runtime.mainThreadSliceMs);
+    this.main = {
+      js: new MainThreadBackend(runtime.mainThreadSliceMs, 'js'),
+      wasm: new MainThreadBackend(runtime.mainThreadSliceMs, 'wasm'),
+    };
   }
 
   adapters(): Promise<ProbedAdapter[]> {
@@ -64,12 +69,15 @@ export class Engine {
   ): Promise<{ backends: Backend[]; notes: string[] }> {
     const backends: Backend[] = [];
     const notes: string[] = [];
+    const codes = await this.cpuCodes(o, notes);
     for (const kind of o.backends) {
-      if (kind === 'main') backends.push(this.main);
+      if (kind === 'main') for (const code of codes) backends.push(this.main[code]);
       else if (kind === 'workers') {
-        backends.push(
-          new WorkerPoolBackend(this.workerPool(o.workers), { shared: this.runtime.sharedMemory }),
-        );
+        for (const code of codes) {
+          backends.push(
+            new WorkerPoolBackend(this.workerPool(o.workers), { shared: this.runtime.sharedMemory, code }),
+          );
+        }
       } else {
         const adapters = await this.adapters();
         if (!adapters.length) {
@@ -100,6 +108,26 @@ export class Engine {
   }
 
   /**
+   * The CPU codes a run gets: those asked for that the kernel has and this page can compile. Asked
+   * for WebAssembly alone where it cannot run is an environment error; otherwise a note says why the
+   * WebAssembly rows are missing.
+   */
+  private async cpuCodes(o: ResolvedOptions, notes: string[]): Promise<CpuCode[]> {
+    if (!o.code.includes('wasm') || !o.backends.some((b) => b !== 'webgpu')) return o.code;
+    let why: string | null = null;
+    if (!o.spec.wasm)
+      why = `${o.spec.id === 'expr' ? 'the expression' : o.spec.id} has no ${CODE_LABEL.wasm} program yet`;
+    else {
+      this.wasmReason ??= wasmUnavailableReason();
+      why = await this.wasmReason;
+    }
+    if (!why) return o.code;
+    if (o.code.length === 1) throw new EnvironmentError(`${CODE_LABEL.wasm} was asked for, but ${why}`);
+    notes.push(`${CODE_LABEL.wasm} rows skipped: ${why}`);
+    return o.code.filter((c) => c !== 'wasm');
+  }
+
+  /**
    * One evaluation of a kernel on given inputs with one backend, no timing (the CLI's `eval`).
    * Returns the output and the backend's label.
    */
@@ -107,7 +135,7 @@ export class Engine {
     kernel: KernelSpec,
     inputs: Float32Array[],
     size: number,
-    o: { backend: BackendKind; adapter?: string[]; workers?: number },
+    o: { backend: BackendKind; adapter?: string[]; workers?: number; code?: CpuCode },
   ): Promise<{ output: Float32Array; device: string }> {
     const resolved: ResolvedOptions = {
       kernel: kernel.id,
@@ -116,6 +144,7 @@ export class Engine {
       size,
       seed: 1,
       backends: [o.backend],
+      code: [o.code ?? 'js'],
       workers: o.workers,
       adapter: o.adapter ?? [],
       reps: 1,

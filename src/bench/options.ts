@@ -1,5 +1,5 @@
 import { MAX_WORKERS, MIN_WORKERS } from '../backends/pool';
-import { BACKEND_KINDS, type BackendKind } from '../backends/types';
+import { BACKEND_KINDS, type BackendKind, CPU_CODES, type CpuCode } from '../backends/types';
 import { InputError } from '../errors';
 import { cachedExpression, parseRanges, type Ranges, type VarInput } from '../expr/kernel';
 import { registry } from '../kernels/registry';
@@ -16,6 +16,8 @@ export interface RunOptions {
   size?: number;
   seed?: number;
   backends?: BackendKind[];
+  /** Which code the CPU backends run: JavaScript, WebAssembly, or both (the default: a row each). */
+  code?: CpuCode[];
   workers?: number;
   adapter?: string[];
   reps?: number;
@@ -31,6 +33,7 @@ export interface ResolvedOptions {
   size: number;
   seed: number;
   backends: BackendKind[];
+  code: CpuCode[];
   workers?: number;
   adapter: string[];
   reps: number;
@@ -47,6 +50,7 @@ export const OPTION_NAMES = [
   'size',
   'seed',
   'backends',
+  'code',
   'workers',
   'adapter',
   'reps',
@@ -89,6 +93,8 @@ export function readOptions(src: OptionText): RunOptions {
   };
   // Backends first, then the numbers: the order the checks have always had.
   if (backends !== undefined) o.backends = parseBackends(backends);
+  const code = text('code');
+  if (code !== undefined) o.code = parseCodes(code);
   for (const n of ['size', 'seed', 'workers', 'reps', 'warmup'] as const) {
     const v = numberText(n, text(n));
     if (v !== undefined) o[n] = v;
@@ -130,6 +136,19 @@ export function parseBackends(v: string | readonly string[]): BackendKind[] {
     }
   }
   return [...new Set(list)] as BackendKind[];
+}
+
+export function parseCodes(v: string | readonly string[]): CpuCode[] {
+  const list = (typeof v === 'string' ? v.split(',') : [...v]).map((s) => s.trim()).filter(Boolean);
+  if (!list.length) throw new InputError(`code must name at least one of ${CPU_CODES.join(', ')}`);
+  for (const c of list) {
+    if (!(CPU_CODES as readonly string[]).includes(c)) {
+      throw new InputError(
+        `unknown code '${c}': choose from ${CPU_CODES.join(', ')} (js: the JavaScript loop; wasm: WebAssembly SIMD)`,
+      );
+    }
+  }
+  return CPU_CODES.filter((c) => list.includes(c));
 }
 
 /**
@@ -178,7 +197,9 @@ export function resolveOptions(o: RunOptions): ResolvedOptions {
   const workers = o.workers === undefined ? undefined : intIn('workers', o.workers, MIN_WORKERS, MAX_WORKERS);
   const backends = o.backends === undefined ? [...BACKEND_KINDS] : parseBackends(o.backends);
   const adapter = (o.adapter ?? []).map((s) => s.trim()).filter(Boolean);
+  const code = o.code === undefined ? [...CPU_CODES] : parseCodes(o.code);
   return {
+    code,
     kernel: k.id,
     spec: k,
     ranges,

@@ -8,7 +8,14 @@ import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable } from '../bench/columns';
-import { parseBackends, type RunOptions, readOptions, resolveOptions, workersOption } from '../bench/options';
+import {
+  parseBackends,
+  parseCodes,
+  type RunOptions,
+  readOptions,
+  resolveOptions,
+  workersOption,
+} from '../bench/options';
 import { verify } from '../bench/verify';
 import { Engine } from '../engine';
 import { errorMessage, exitStatus, InputError } from '../errors';
@@ -22,9 +29,11 @@ const USAGE = `usage: npm run -s cli -- COMMAND [options]
 
 commands:
   run (--kernel ID | --expr EXPR [--ranges a:LO:HI,...]) [--size N] [--seed S]
-      [--backends main,workers,webgpu] [--workers K] [--adapter ID[,ID...]] [--reps R] [--warmup W] [--json]
-  eval --expr EXPR --var NAME=FILE [--var NAME=FILE ...] --backend main|workers|webgpu [--adapter ID]
-      --out FILE          (raw little-endian float32 files in and out)
+      [--backends main,workers,webgpu] [--code js,wasm] [--workers K] [--adapter ID[,ID...]]
+      [--reps R] [--warmup W] [--json]
+      --code: the CPU backends' code, JavaScript (js) and/or WebAssembly SIMD (wasm); default both
+  eval --expr EXPR --var NAME=FILE [--var NAME=FILE ...] --backend main|workers|webgpu [--code js|wasm]
+      [--adapter ID] --out FILE          (raw little-endian float32 files in and out)
   eval --expr EXPR --print js|wgsl
   adapters [--json]
   headless [run options] [--chromium PATH] [--json]
@@ -47,6 +56,7 @@ const RUN_OPTIONS = {
   size: { type: 'string' },
   seed: { type: 'string' },
   backends: { type: 'string' },
+  code: { type: 'string' },
   workers: { type: 'string' },
   adapter: { type: 'string' },
   reps: { type: 'string' },
@@ -127,6 +137,7 @@ async function cmdEval(argv: string[]): Promise<number> {
       workers: { type: 'string' },
       out: { type: 'string' },
       print: { type: 'string' },
+      code: { type: 'string' },
     },
   });
   if (values.expr === undefined) throw new UsageError('eval needs --expr EXPR');
@@ -142,6 +153,10 @@ async function cmdEval(argv: string[]): Promise<number> {
   const [backend] = parseBackends(values.backend);
   if (values.backend.includes(',')) throw new InputError('eval runs on one --backend');
   const workers = workersOption(values.workers);
+  const code = values.code === undefined ? undefined : parseCodes(values.code);
+  if (code && code.length > 1) throw new InputError('eval runs one --code: js or wasm');
+  if (code?.[0] === 'wasm' && backend === 'webgpu')
+    throw new InputError('--code wasm runs on the main thread or in workers, not webgpu');
   if (!values.out) throw new UsageError('eval needs --out FILE');
   const bound = new Map<string, string>();
   for (const v of values.var ?? []) {
@@ -184,6 +199,7 @@ async function cmdEval(argv: string[]): Promise<number> {
       backend,
       adapter: values.adapter?.split(','),
       workers,
+      code: code?.[0],
     });
     writeSync(out, new Uint8Array(output.buffer, output.byteOffset, output.byteLength));
     const v = verify(output, compiled.kernel.reference(inputs, size), compiled.kernel.tolerance(size));

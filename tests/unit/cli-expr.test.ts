@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../shared/cli';
+import { expectedRows, rowsOf } from '../shared/rows';
 
 const dir = mkdtempSync(join(tmpdir(), 'kp-eval-'));
 const f32 = (name: string, values: number[]) => {
@@ -17,7 +18,7 @@ describe('cli run --expr', () => {
     const r = cli(['run', '--expr', 'where(a > b, a*b, a - b)', '--size', '10007', '--reps', '2', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const recs = JSON.parse(r.stdout);
-    expect(recs.map((x: { backend: string }) => x.backend)).toEqual(['main', 'workers', 'webgpu']);
+    expect(rowsOf(recs)).toEqual(expectedRows(['main', 'workers', 'webgpu']));
     for (const x of recs)
       expect(x).toMatchObject({ kernel: 'expr', expr: 'where(a > b, a*b, a - b)', size: 10007, ok: true });
   });
@@ -28,7 +29,7 @@ describe('cli run --expr', () => {
     const r = cli(['run', '--expr', expr, '--size', '1000', '--reps', '1', '--json']);
     expect(r.code, r.stderr.slice(0, 500)).toBe(0);
     const recs = JSON.parse(r.stdout);
-    expect(recs.map((x: { backend: string }) => x.backend)).toEqual(['main', 'workers', 'webgpu']);
+    expect(rowsOf(recs)).toEqual(expectedRows(['main', 'workers', 'webgpu']));
     for (const x of recs) expect(x.ok).toBe(true);
   });
 

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { registry } from '../../src/kernels/registry';
 import { cli } from '../shared/cli';
+import { expectedRows, rowsOf } from '../shared/rows';
 
 const SCHEMA_CHECK = '../shared/checks/record-schema.mjs';
 
@@ -22,8 +23,7 @@ describe('cli run', () => {
     ]);
     expect(r.code).toBe(0);
     const recs = JSON.parse(r.stdout);
-    expect(recs).toHaveLength(2);
-    expect(recs.map((x: { backend: string }) => x.backend)).toEqual(['main', 'workers']);
+    expect(rowsOf(recs)).toEqual(expectedRows(['main', 'workers']));
     for (const x of recs) {
       expect(x).toMatchObject({
         schemaVersion: 1,
@@ -40,15 +40,21 @@ describe('cli run', () => {
       expect(x.medianMs).toBeLessThanOrEqual(x.p90Ms);
       expect(x.env.runtime).toMatch(/^node 20\./);
     }
-    expect(recs[1]).toMatchObject({
+    expect(recs[2]).toMatchObject({
       workers: expect.any(Number),
       transfer: 'shared',
+      code: 'js',
       device: expect.stringMatching(/workers?$/),
+    });
+    expect(recs[3]).toMatchObject({
+      code: 'wasm',
+      transfer: 'shared',
+      device: expect.stringMatching(/workers? · WebAssembly SIMD$/),
     });
     expect(r.stderr).toContain('main thread: preparing');
     if (existsSync(SCHEMA_CHECK)) {
       const check = spawnSync(process.execPath, [SCHEMA_CHECK], { input: r.stdout, encoding: 'utf8' });
-      expect(check.stdout).toContain('2 passed, 0 failed');
+      expect(check.stdout).toContain('4 passed, 0 failed');
       expect(check.status).toBe(0);
     }
   });
@@ -130,7 +136,7 @@ describe('cli run', () => {
       VK_ICD_FILENAMES: '/nonexistent.json',
     });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).map((x: { backend: string }) => x.backend)).toEqual(['main', 'workers']);
+    expect(rowsOf(JSON.parse(r.stdout))).toEqual(expectedRows(['main', 'workers']));
     expect(r.stderr).toContain('note: WebGPU skipped: no WebGPU adapter was found');
   });
 });
