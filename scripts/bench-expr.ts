@@ -96,20 +96,45 @@ for (const expr of EXPRS) {
 }
 process.stderr.write('NumPy and numexpr…\n');
 const py = python();
+
+/** One thread's copy bandwidth here (read + write, GB/s): what a memory-bound row can approach. */
+function copyGbps(): number {
+  const src = new Float32Array(size * 2).fill(1);
+  const dst = new Float32Array(size * 2);
+  const t: number[] = [];
+  for (let k = 0; k < reps + 1; k++) {
+    const t0 = performance.now();
+    dst.set(src);
+    t.push(performance.now() - t0);
+  }
+  t.shift();
+  t.sort((x, y) => x - y);
+  return (2 * src.byteLength) / (t[t.length >> 1] * 1e6);
+}
+const copy = copyGbps();
+
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(1));
 const env = rows[0]?.recs[0]?.env;
 console.log(
-  `${size} float32 elements, ${reps} reps (median ms, time to result); ${env?.runtime}, ${env?.cores} cores${py ? `; NumPy ${py.numpy}, numexpr ${py.numexpr} (${py.threads} threads)` : ''}\n`,
+  `${size} float32 elements, ${reps} reps (median ms, time to result); ${env?.runtime}, ${env?.cores} cores${py ? `; NumPy ${py.numpy}, numexpr ${py.numexpr} (${py.threads} threads)` : ''}`,
 );
-const gpuLabel = rows[0]?.recs.find((r) => r.backend === 'webgpu')?.device ?? 'WebGPU';
 console.log(
-  `| expression | main thread | ${rows[0]?.recs.find((r) => r.backend === 'workers')?.device ?? 'workers'} | ${gpuLabel} (kernel) | NumPy | numexpr | verified |`,
+  `One-thread copy bandwidth in the same run (TypedArray.set, read + write): ${copy.toFixed(1)} GB/s\n`,
 );
-console.log('|---|---|---|---|---|---|---|');
+const first = rows[0]?.recs ?? [];
+const label = (b: string, code: string) =>
+  first.find((r) => r.backend === b && r.code === code)?.device ?? `${b} ${code}`;
+const gpuLabel = first.find((r) => r.backend === 'webgpu')?.device ?? 'WebGPU';
+console.log(
+  `| expression | ${label('main', 'js')} | ${label('main', 'wasm')} | ${label('workers', 'js')} | ${label('workers', 'wasm')} | ${gpuLabel} (kernel) | NumPy | numexpr | WASM main GB/s (% of copy) | verified |`,
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const { expr, recs } of rows) {
-  const by = (b: string) => recs.find((r) => r.backend === b);
+  const by = (b: string, code?: string) => recs.find((r) => r.backend === b && (!code || r.code === code));
   const g = by('webgpu');
+  const w = by('main', 'wasm');
+  const bw = w?.gbps ? `${w.gbps.toFixed(1)} (${Math.round((100 * w.gbps) / copy)}%)` : '—';
   console.log(
-    `| \`${expr}\` | ${ms(by('main')?.medianMs)} | ${ms(by('workers')?.medianMs)} | ${ms(g?.medianMs)} (${ms(g?.kernelMedianMs)}) | ${ms(py?.rows[expr]?.numpy)} | ${ms(py?.rows[expr]?.numexpr)} | ${recs.every((r) => r.ok) ? 'yes' : 'NO'} |`,
+    `| \`${expr}\` | ${ms(by('main', 'js')?.medianMs)} | ${ms(w?.medianMs)} | ${ms(by('workers', 'js')?.medianMs)} | ${ms(by('workers', 'wasm')?.medianMs)} | ${ms(g?.medianMs)} (${ms(g?.kernelMedianMs)}) | ${ms(py?.rows[expr]?.numpy)} | ${ms(py?.rows[expr]?.numexpr)} | ${bw} | ${recs.every((r) => r.ok) ? 'yes' : 'NO'} |`,
   );
 }

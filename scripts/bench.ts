@@ -47,3 +47,27 @@ console.log(
   `${env?.runtime}, ${env?.cores} cores, app ${env?.appVersion}, ${new Date().toISOString().slice(0, 10)}\n`,
 );
 process.stdout.write(toMarkdown(all)); // the table the page's "Copy as Markdown" gives
+
+// The CPU peer for matmul, same machine, same run: TensorFlow.js's WebAssembly backend (XNNPACK, SIMD),
+// one thread (against the main thread) and as many threads as cores (against the pool).
+for (const n of [...new Set(all.filter((r) => r.kernel === 'matmul').map((r) => r.size))]) {
+  const lines: string[] = [];
+  for (const threads of [1, all[0]?.env.cores ?? 2]) {
+    const r = spawnSync(
+      process.execPath,
+      ['scripts/peer-tfjs.mjs', String(n), values.reps!, String(threads)],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (r.status !== 0) {
+      lines.push(`TensorFlow.js wasm not measured: ${r.stderr.trim().split('\n').pop()}`);
+      break;
+    }
+    const p = JSON.parse(r.stdout) as { ms: number; gflops: number; threads: number; simd: boolean };
+    lines.push(
+      `TensorFlow.js ${'wasm'} backend${p.simd ? ' (SIMD)' : ''}, ${p.threads} thread${p.threads === 1 ? '' : 's'}: matmul ${n} ${p.ms.toFixed(1)} ms, ${p.gflops.toFixed(1)} GFLOP/s`,
+    );
+  }
+  console.log(`\n${lines.join('\n')}`);
+}

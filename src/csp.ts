@@ -5,8 +5,9 @@
  */
 export const CSP_DIRECTIVES: Readonly<Record<string, string>> = {
   'default-src': "'self'",
-  // 'unsafe-eval': src/expr/compile-js.ts compiles JavaScript generated from a validated expression
-  'script-src': "'self' 'unsafe-eval'",
+  // 'wasm-unsafe-eval': the compiled tier compiles the WebAssembly it emits (src/wasm); no JavaScript is
+  // generated at run time (expressions run through a block interpreter), so no 'unsafe-eval'
+  'script-src': "'self' 'wasm-unsafe-eval'",
   // blob: the blog page's <kernel-race> starts its worker from code inlined in the bundle
   'worker-src': "'self' blob:",
   'style-src': "'self'",

@@ -67,6 +67,7 @@ export class Engine {
     explicitBackends: boolean,
     strict: RunStrictness = {},
   ): Promise<{ backends: Backend[]; notes: string[] }> {
+    if (o.ladder) return this.ladderBackends(o);
     const backends: Backend[] = [];
     const notes: string[] = [];
     const codes = await this.cpuCodes(o, notes);
@@ -108,6 +109,29 @@ export class Engine {
   }
 
   /**
+   * The speedup ladder's rungs, in order: JavaScript on the main thread (the baseline), WebAssembly on
+   * the main thread, WebAssembly in the pool (JavaScript where there is no WebAssembly program), and
+   * WebGPU on the first chosen adapter. A rung this machine cannot climb is skipped with a note.
+   */
+  private async ladderBackends(o: ResolvedOptions): Promise<{ backends: Backend[]; notes: string[] }> {
+    const notes: string[] = [];
+    const codes = await this.cpuCodes({ ...o, backends: ['main', 'workers'], code: ['js', 'wasm'] }, notes);
+    const best = codes.includes('wasm') ? 'wasm' : 'js';
+    const backends: Backend[] = [this.main.js];
+    if (best === 'wasm') backends.push(this.main.wasm);
+    backends.push(
+      new WorkerPoolBackend(this.workerPool(o.workers), { shared: this.runtime.sharedMemory, code: best }),
+    );
+    const gpu = await this.backendsFor(
+      { ...o, ladder: false, backends: ['webgpu'], adapter: o.adapter.slice(0, 1) },
+      false,
+    );
+    backends.push(...gpu.backends.slice(0, 1));
+    notes.push(...gpu.notes);
+    return { backends, notes };
+  }
+
+  /**
    * The CPU codes a run gets: those asked for that the kernel has and this page can compile. Asked
    * for WebAssembly alone where it cannot run is an environment error; otherwise a note says why the
    * WebAssembly rows are missing.
@@ -145,6 +169,7 @@ export class Engine {
       seed: 1,
       backends: [o.backend],
       code: [o.code ?? 'js'],
+      ladder: false,
       workers: o.workers,
       adapter: o.adapter ?? [],
       reps: 1,

@@ -27,6 +27,7 @@ export function toQuery(o: RunOptions): string {
   if (o.seed !== undefined) parts.push(['seed', String(o.seed)]);
   if (o.backends) parts.push(['backends', o.backends.join(',')]);
   if (o.code) parts.push(['code', o.code.join(',')]);
+  if (o.ladder) parts.push(['ladder', '1']);
   if (o.workers !== undefined) parts.push(['workers', String(o.workers)]);
   if (o.adapter?.length) parts.push(['adapter', o.adapter.join(',')]);
   if (o.reps !== undefined) parts.push(['reps', String(o.reps)]);

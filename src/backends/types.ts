@@ -3,6 +3,12 @@ import type { KernelSpec } from '../kernels/types';
 
 export type BackendKind = 'main' | 'workers' | 'webgpu';
 export const BACKEND_KINDS: readonly BackendKind[] = ['main', 'workers', 'webgpu'];
+/** The page's names for the backends. */
+export const BACKEND_LABEL: Record<BackendKind, string> = {
+  main: 'Main thread',
+  workers: 'Worker pool',
+  webgpu: 'WebGPU',
+};
 /** The code a backend runs: the CPU backends run JavaScript or WebAssembly; WebGPU runs WGSL. */
 export type Code = 'js' | 'wasm' | 'wgsl';
 export type CpuCode = 'js' | 'wasm';

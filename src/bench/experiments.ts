@@ -104,14 +104,17 @@ export async function runSweep(
 }
 
 /**
- * The smallest size from which a backend's median stays below the main thread's, or null: where the
+ * The smallest size from which a backend's median stays below the main thread's (its fastest code), or null: where the
  * GPU (or the pool) overtakes the CPU once its fixed costs are paid.
  */
 export function crossover(records: readonly RunRecord[], device: string): number | null {
   const sizes = [...new Set(records.map((r) => r.size))].sort((a, b) => a - b);
   let from: number | null = null;
   for (const size of sizes) {
-    const main = records.find((r) => r.size === size && r.backend === 'main' && r.ok);
+    // the main thread at its best (WebAssembly where it ran): the GPU has to beat compiled code
+    const main = records
+      .filter((r) => r.size === size && r.backend === 'main' && r.ok && r.medianMs)
+      .sort((a, b) => a.medianMs! - b.medianMs!)[0];
     const other = records.find((r) => r.size === size && r.device === device && r.ok);
     if (!main?.medianMs || !other?.medianMs) continue;
     if (other.medianMs < main.medianMs) from ??= size;

@@ -39,6 +39,7 @@ export const CSV_COLUMNS = [
   'sliced',
   'skipped',
   'result',
+  'code',
 ] as const;
 
 function cell(v: unknown): string {

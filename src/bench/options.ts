@@ -18,6 +18,11 @@ export interface RunOptions {
   backends?: BackendKind[];
   /** Which code the CPU backends run: JavaScript, WebAssembly, or both (the default: a row each). */
   code?: CpuCode[];
+  /**
+   * The speedup ladder: one kernel as JavaScript on the main thread, WebAssembly on the main thread,
+   * WebAssembly in the pool and WebGPU, in that order (backends and code are then implied).
+   */
+  ladder?: boolean;
   workers?: number;
   adapter?: string[];
   reps?: number;
@@ -34,6 +39,7 @@ export interface ResolvedOptions {
   seed: number;
   backends: BackendKind[];
   code: CpuCode[];
+  ladder: boolean;
   workers?: number;
   adapter: string[];
   reps: number;
@@ -51,6 +57,7 @@ export const OPTION_NAMES = [
   'seed',
   'backends',
   'code',
+  'ladder',
   'workers',
   'adapter',
   'reps',
@@ -95,6 +102,8 @@ export function readOptions(src: OptionText): RunOptions {
   if (backends !== undefined) o.backends = parseBackends(backends);
   const code = text('code');
   if (code !== undefined) o.code = parseCodes(code);
+  const ladder = text('ladder');
+  if (ladder !== undefined) o.ladder = flag(spell('ladder'), ladder);
   for (const n of ['size', 'seed', 'workers', 'reps', 'warmup'] as const) {
     const v = numberText(n, text(n));
     if (v !== undefined) o[n] = v;
@@ -136,6 +145,13 @@ export function parseBackends(v: string | readonly string[]): BackendKind[] {
     }
   }
   return [...new Set(list)] as BackendKind[];
+}
+
+/** A yes/no option as text: an attribute present with no value, 1/true, or 0/false. */
+function flag(name: string, v: string): boolean {
+  if (['', '1', 'true'].includes(v.trim())) return true;
+  if (['0', 'false'].includes(v.trim())) return false;
+  throw new InputError(`${name} must be 1 or true (or 0 or false), got '${v}'`);
 }
 
 export function parseCodes(v: string | readonly string[]): CpuCode[] {
@@ -198,8 +214,11 @@ export function resolveOptions(o: RunOptions): ResolvedOptions {
   const backends = o.backends === undefined ? [...BACKEND_KINDS] : parseBackends(o.backends);
   const adapter = (o.adapter ?? []).map((s) => s.trim()).filter(Boolean);
   const code = o.code === undefined ? [...CPU_CODES] : parseCodes(o.code);
+  if (o.ladder !== undefined && typeof o.ladder !== 'boolean')
+    throw new InputError('ladder must be true or false');
   return {
     code,
+    ladder: o.ladder === true,
     kernel: k.id,
     spec: k,
     ranges,

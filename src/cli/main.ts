@@ -8,6 +8,7 @@ import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable } from '../bench/columns';
+import { ladderText } from '../bench/compare';
 import {
   parseBackends,
   parseCodes,
@@ -31,7 +32,10 @@ commands:
   run (--kernel ID | --expr EXPR [--ranges a:LO:HI,...]) [--size N] [--seed S]
       [--backends main,workers,webgpu] [--code js,wasm] [--workers K] [--adapter ID[,ID...]]
       [--reps R] [--warmup W] [--json]
+      [--ladder]
       --code: the CPU backends' code, JavaScript (js) and/or WebAssembly SIMD (wasm); default both
+      --ladder: the speedup ladder: JavaScript main thread -> WebAssembly main thread -> WebAssembly
+        workers -> WebGPU, each rung verified, with its speedup over the JavaScript loop
   eval --expr EXPR --var NAME=FILE [--var NAME=FILE ...] --backend main|workers|webgpu [--code js|wasm]
       [--adapter ID] --out FILE          (raw little-endian float32 files in and out)
   eval --expr EXPR --print js|wgsl
@@ -57,6 +61,7 @@ const RUN_OPTIONS = {
   seed: { type: 'string' },
   backends: { type: 'string' },
   code: { type: 'string' },
+  ladder: { type: 'boolean' },
   workers: { type: 'string' },
   adapter: { type: 'string' },
   reps: { type: 'string' },
@@ -71,7 +76,7 @@ function parseRunArgs(cmd: string, argv: string[]): { opts: RunOptions; json: bo
   if (cmd !== 'headless' && values.chromium !== undefined)
     throw new InputError("Unknown option '--chromium'");
   const opts = readOptions({
-    get: (n) => values[n],
+    get: (n) => (n === 'ladder' ? (values.ladder ? '1' : undefined) : values[n]),
     spell: (n) => `--${n}${n === 'kernel' ? ' ID' : n === 'expr' ? ' EXPR' : ''}`,
   });
   resolveOptions(opts); // every value checked before anything runs
@@ -94,6 +99,8 @@ async function cmdRun(argv: string[]): Promise<number> {
     );
     for (const n of notes) log(`note: ${n}`);
     process.stdout.write(json ? `${JSON.stringify(records, null, 2)}\n` : `${formatTable(records)}\n`);
+    if (opts.ladder && !json)
+      process.stdout.write(`\nspeedup ladder (over the JavaScript loop): ${ladderText(records)}\n`);
     return records.every((r) => r.ok) ? 0 : 1;
   } finally {
     engine.dispose();
@@ -104,6 +111,8 @@ async function cmdHeadless(argv: string[]): Promise<number> {
   const { opts, json, chromium } = parseRunArgs('headless', argv);
   const records = await runHeadless(opts, { chromium, log });
   process.stdout.write(json ? `${JSON.stringify(records, null, 2)}\n` : `${formatTable(records)}\n`);
+  if (opts.ladder && !json)
+    process.stdout.write(`\nspeedup ladder (over the JavaScript loop): ${ladderText(records)}\n`);
   return records.every((r) => r.ok) ? 0 : 1;
 }
 

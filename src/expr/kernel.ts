@@ -9,10 +9,11 @@ import {
 import { DEFAULT_INPUT, drawInput, type Ranges, type VarInput } from '../kernels/rng';
 import type { KernelSpec } from '../kernels/types';
 import type { WasmCode } from '../wasm/runtime';
-import { Cascade, compileJs } from './compile-js';
+import { Cascade } from './compile-js';
 import { emitJs } from './emit-js';
 import { emitWasm } from './emit-wasm';
 import { wgslProgram, wgslText } from './emit-wgsl';
+import { interpret } from './interp';
 import { lower, type Program } from './ir';
 import { IDENT } from './lexer';
 import { parse } from './parser';
@@ -90,7 +91,7 @@ export function compileExpression(source: string, ranges: Ranges = {}): Compiled
   const program = lower(parse(source), source);
   const js = emitJs(program);
   const gpu = wgslProgram(program);
-  const run = compileJs(js);
+  const run = interpret(program);
   const { vars, reduction } = program;
   for (const name of Object.keys(ranges)) {
     if (!vars.includes(name))

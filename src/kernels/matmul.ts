@@ -1,4 +1,5 @@
 import { SHADERS } from '../shaders.gen';
+import { matmulWasm } from './matmul-wasm';
 import { uniformArray } from './rng';
 import type { CpuProgram, GpuProgram, KernelSpec, Reference } from './types';
 
@@ -136,5 +137,6 @@ export const matmul: KernelSpec = {
   tolerance: (n) => ({ abs: Math.max(1e-6, 4 * n * Math.sqrt(n) * 2 ** -24), rel: 2 ** -20 }),
   work: (n) => ({ flops: 2 * n * n * n, bytes: 12 * n * n }),
   cpu,
+  wasm: matmulWasm,
   gpu,
 };

@@ -1,5 +1,12 @@
 import { html, LitElement, nothing } from 'lit';
-import { BACKEND_KINDS, type BackendKind } from '../backends/types';
+import {
+  BACKEND_KINDS,
+  BACKEND_LABEL,
+  type BackendKind,
+  CODE_LABEL,
+  CPU_CODES,
+  type CpuCode,
+} from '../backends/types';
 import { type ExperimentHooks, runScaling, runSweep, sweepSizes } from '../bench/experiments';
 import type { RunOptions } from '../bench/options';
 import type { RunRecord } from '../bench/record';
@@ -9,6 +16,7 @@ import { MAX_ELEMENTS } from '../kernels/common';
 import { registry } from '../kernels/registry';
 import { toQuery } from '../url';
 import { AdapterChoice } from './adapter-choice';
+import { checkGroup } from './check-group';
 import type { ExprChange } from './expr-editor';
 import './adapter-picker';
 import { APP_STYLES } from './app-styles';
@@ -18,12 +26,6 @@ import './heartbeat';
 import type { View } from './results-panel';
 import { RunController } from './run-controller';
 import './results-panel';
-
-const BACKEND_NAMES: Record<BackendKind, string> = {
-  main: 'Main thread',
-  workers: 'Worker pool',
-  webgpu: 'WebGPU',
-};
 
 /**
  * The app shell: pick a kernel, a size and backends, run, and read a live results table.
@@ -36,6 +38,8 @@ export class KpApp extends LitElement {
     size: { state: true },
     seed: { state: true },
     backends: { state: true },
+    code: { state: true },
+    ladder: { state: true },
     workers: { state: true },
     reps: { state: true },
     warmup: { state: true },
@@ -54,6 +58,10 @@ export class KpApp extends LitElement {
   declare size: number;
   declare seed: number;
   declare backends: BackendKind[];
+  /** The CPU backends' code: JavaScript, WebAssembly SIMD, or both (a row each). */
+  declare code: CpuCode[];
+  /** What is on screen is the speedup ladder (the URL says ladder=1). */
+  declare ladder: boolean;
   declare workers: number;
   declare reps: number;
   declare warmup: number;
@@ -70,6 +78,8 @@ export class KpApp extends LitElement {
     this.size = k.defaultSize;
     this.seed = 1;
     this.backends = [...BACKEND_KINDS];
+    this.code = [...CPU_CODES];
+    this.ladder = false;
     this.workers = Math.max(1, Math.min(64, navigator.hardwareConcurrency || 1));
     this.reps = 5;
     this.warmup = 1;
@@ -105,6 +115,8 @@ export class KpApp extends LitElement {
     this.size = o.size ?? (this.kernel === KpApp.EXPR ? EXPR_DEFAULT_SIZE : k?.defaultSize) ?? this.size;
     if (o.seed !== undefined) this.seed = o.seed;
     if (o.backends) this.backends = [...o.backends];
+    if (o.code) this.code = [...o.code];
+    this.ladder = o.ladder === true;
     if (o.workers !== undefined) this.workers = o.workers;
     if (o.reps !== undefined) this.reps = o.reps;
     if (o.warmup !== undefined) this.warmup = o.warmup;
@@ -124,6 +136,8 @@ export class KpApp extends LitElement {
       size: this.size,
       seed: this.seed,
       backends: this.backends,
+      code: this.code,
+      ...(this.ladder ? { ladder: true } : {}),
       workers: this.workers,
       reps: this.reps,
       warmup: this.warmup,
@@ -139,8 +153,9 @@ export class KpApp extends LitElement {
    * Runs with the given options (default: the controls'). A new run cancels the one in flight; the
    * older run's results never overwrite the newer one's. Rejects with the run's error.
    */
+  /** One run; with `ladder`, the speedup ladder (its own chart). */
   run(options: RunOptions = this.options()): Promise<RunRecord[]> {
-    return this.execute('run', options, async (o, hooks) => {
+    return this.execute(options.ladder ? 'ladder' : 'run', options, async (o, hooks) => {
       const { records, notes } = await this.engine.run(o, hooks);
       this.runs.setNotices(notes);
       return records;
@@ -166,7 +181,7 @@ export class KpApp extends LitElement {
     this.applyOptions(options);
     this.syncUrl();
     const run = this.runs.execute(view, (hooks) => body(options, hooks));
-    keepFocus(this, run, ['run', 'scaling', 'sweep'], 'cancel');
+    keepFocus(this, run, ['run', 'ladder', 'scaling', 'sweep'], 'cancel');
     return run;
   }
 
@@ -175,7 +190,11 @@ export class KpApp extends LitElement {
   }
 
   private onRunClick() {
-    this.run().catch(() => {}); // the error is shown on the page
+    this.run({ ...this.options(), ladder: false }).catch(() => {}); // the error is shown on the page
+  }
+
+  private onLadderClick() {
+    this.run({ ...this.options(), ladder: true }).catch(() => {});
   }
 
   private onScalingClick() {
@@ -204,15 +223,14 @@ export class KpApp extends LitElement {
     history.replaceState(null, '', toQuery(this.options()));
   }
 
-  private onNumber(field: 'size' | 'seed' | 'workers' | 'reps' | 'warmup', e: Event) {
-    const v = (e.target as HTMLInputElement).valueAsNumber;
-    if (Number.isFinite(v)) this[field] = v;
+  private choose(c: { backends?: BackendKind[]; code?: CpuCode[] }) {
+    Object.assign(this, c);
     this.syncUrl();
   }
 
-  private onBackend(kind: BackendKind, e: Event) {
-    const on = (e.target as HTMLInputElement).checked;
-    this.backends = BACKEND_KINDS.filter((b) => (b === kind ? on : this.backends.includes(b)));
+  private onNumber(field: 'size' | 'seed' | 'workers' | 'reps' | 'warmup', e: Event) {
+    const v = (e.target as HTMLInputElement).valueAsNumber;
+    if (Number.isFinite(v)) this[field] = v;
     this.syncUrl();
   }
 
@@ -240,9 +258,8 @@ export class KpApp extends LitElement {
         <label>Size (${sizeLabel})
           <input id="size" type="number" min="1" max=${isExpr ? MAX_ELEMENTS : k.maxSize} step="1" .value=${String(this.size)} @change=${(e: Event) => this.onNumber('size', e)} />
         </label>
-        <fieldset><legend>Backends</legend>
-          ${BACKEND_KINDS.map((b) => html`<label><input type="checkbox" name="backend" value=${b} .checked=${this.backends.includes(b)} @change=${(e: Event) => this.onBackend(b, e)} />${BACKEND_NAMES[b]}</label>`)}
-        </fieldset>
+        ${checkGroup({ name: 'backend', legend: 'Backends', all: BACKEND_KINDS, chosen: this.backends, label: (b) => BACKEND_LABEL[b], onChange: (v) => this.choose({ backends: v }) })}
+        ${checkGroup({ name: 'code', legend: 'CPU code', all: CPU_CODES, chosen: this.code, label: (c) => CODE_LABEL[c], title: (c) => (c === 'js' ? 'A plain JavaScript loop' : 'Compiled: four float32 lanes at a time'), onChange: (v) => this.choose({ code: v }) })}
         <label>Workers
           <input id="workers" type="number" min="1" max="64" step="1" .value=${String(this.workers)} @change=${(e: Event) => this.onNumber('workers', e)} />
         </label>
@@ -256,6 +273,8 @@ export class KpApp extends LitElement {
           <input id="seed" type="number" min="0" max="4294967295" step="1" .value=${String(this.seed)} @change=${(e: Event) => this.onNumber('seed', e)} />
         </label>
         <button id="run" type="submit" ?disabled=${this.runs.running || (isExpr && this.exprError !== null)}>Run</button>
+        <button id="ladder" type="button" ?disabled=${this.runs.running || (isExpr && this.exprError !== null)} @click=${this.onLadderClick}
+          title="JavaScript, then WebAssembly on the main thread, WebAssembly in the workers, and WebGPU: each rung's speedup over the JavaScript loop">Speedup ladder</button>
         <button id="scaling" type="button" ?disabled=${this.runs.running || (isExpr && this.exprError !== null)} @click=${this.onScalingClick}
           title="The pool at 1, 2, … workers against the main thread">Worker scaling</button>
         <button id="sweep" type="button" ?disabled=${this.runs.running || (isExpr && this.exprError !== null)} @click=${this.onSweepClick}

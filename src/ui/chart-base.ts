@@ -46,11 +46,15 @@ export const pointLabels: Plugin = {
       ctx.save();
       ctx.font = '11px system-ui, sans-serif';
       ctx.fillStyle = getComputedStyle(chart.canvas).color || '#333';
-      ctx.textAlign = 'center';
+      // Horizontal bars (indexAxis 'y') are labelled past their end, others above their top.
+      const horizontal = chart.options.indexAxis === 'y';
+      ctx.textAlign = horizontal ? 'left' : 'center';
+      ctx.textBaseline = horizontal ? 'middle' : 'alphabetic';
       meta.data.forEach((el, i) => {
         if (!labels[i]) return;
         const { x, y } = el.getProps(['x', 'y'], true) as { x: number; y: number };
-        ctx.fillText(labels[i], x, y - 8);
+        if (horizontal) ctx.fillText(labels[i], x + 6, y);
+        else ctx.fillText(labels[i], x, y - 8);
       });
       ctx.restore();
     });

@@ -1,5 +1,5 @@
 import type { ChartConfiguration } from 'chart.js';
-import { baselineMs, formatMs, speedup } from '../bench/compare';
+import { baselineMs, baselineOf, formatMs, speedup } from '../bench/compare';
 import { crossover, parallelEfficiency } from '../bench/experiments';
 import { PALETTE, pointLabels, RecordsChart, verticalMarker, whiskers } from './chart-base';
 
@@ -87,22 +87,31 @@ export class KpSpreadChart extends RecordsChart {
 
 /** Speedup of the pool over the main thread against the number of workers, with the ideal line. */
 export class KpScalingChart extends RecordsChart {
-  private points(): { workers: number; speedup: number; efficiency: number; transfer?: string }[] {
-    const main = this.records.find((r) => r.backend === 'main' && r.ok)?.medianMs;
-    if (!main) return [];
+  private points(): {
+    workers: number;
+    speedup: number;
+    efficiency: number;
+    transfer?: string;
+    code?: string;
+  }[] {
+    // Each pool row against the main thread running the same code (the pool's own gain, not the code's).
+    const mainOf = (code?: string) =>
+      this.records.find((r) => r.backend === 'main' && r.ok && r.code === code)?.medianMs;
     return this.records
-      .filter((r) => r.backend === 'workers' && r.ok && r.medianMs && r.workers)
+      .filter((r) => r.backend === 'workers' && r.ok && r.medianMs && r.workers && mainOf(r.code))
       .map((r) => ({
         workers: r.workers!,
-        speedup: main / r.medianMs!,
-        efficiency: parallelEfficiency(main, r.medianMs!, r.workers!),
+        speedup: mainOf(r.code)! / r.medianMs!,
+        efficiency: parallelEfficiency(mainOf(r.code)!, r.medianMs!, r.workers!),
         transfer: r.transfer,
+        code: r.code,
       }));
   }
   protected summary(): string {
     return `Worker scaling: ${this.points()
       .map(
-        (p) => `${p.workers} workers ${p.speedup.toFixed(2)}× (${Math.round(p.efficiency * 100)}% efficient)`,
+        (p) =>
+          `${p.workers} workers${p.code === 'wasm' ? ' (WebAssembly)' : ''} ${p.speedup.toFixed(2)}× (${Math.round(p.efficiency * 100)}% efficient)`,
       )
       .join('; ')}`;
   }
@@ -113,13 +122,16 @@ export class KpScalingChart extends RecordsChart {
       type: 'line',
       data: {
         datasets: [
-          {
-            label: 'measured speedup over the main thread',
-            data: pts.map((p) => ({ x: p.workers, y: p.speedup })),
-            borderColor: PALETTE[0],
-            backgroundColor: PALETTE[0],
-            ...{ labels: pts.map((p) => `${Math.round(p.efficiency * 100)}%`) },
-          },
+          ...[...new Set(pts.map((p) => p.code))].map((code, k) => {
+            const mine = pts.filter((p) => p.code === code);
+            return {
+              label: `measured speedup over the main thread${code === 'wasm' ? ' (WebAssembly, over WebAssembly)' : ''}`,
+              data: mine.map((p) => ({ x: p.workers, y: p.speedup })),
+              borderColor: PALETTE[k],
+              backgroundColor: PALETTE[k],
+              ...{ labels: mine.map((p) => `${Math.round(p.efficiency * 100)}%`) },
+            };
+          }),
           {
             label: 'ideal (n workers = n×)',
             data: Array.from({ length: maxW }, (_, i) => ({ x: i + 1, y: i + 1 })),
@@ -220,3 +232,55 @@ declare global {
     'kp-sweep-chart': KpSweepChart;
   }
 }
+
+/**
+ * The speedup ladder: one bar per rung (JavaScript main thread, WebAssembly main thread, WebAssembly
+ * workers, WebGPU), its length the speedup over the JavaScript loop on a log scale, labelled "3.5×".
+ * A rung that did not verify is grey and says so: a fast wrong answer is no rung.
+ */
+export class KpLadderChart extends RecordsChart {
+  private rungs() {
+    const base = baselineOf(this.records)?.medianMs ?? null;
+    return this.records
+      .filter((r) => r.medianMs)
+      .map((r) => ({ r, x: base && r.medianMs ? base / r.medianMs : null }));
+  }
+  protected summary(): string {
+    return `Speedup ladder over the JavaScript loop: ${this.rungs()
+      .map(({ r, x }) => `${r.device} ${r.ok && x ? `${x.toPrecision(3)}×` : 'did not verify'}`)
+      .join('; ')}`;
+  }
+  protected config(): ChartConfiguration {
+    const rungs = this.rungs();
+    return {
+      type: 'bar',
+      data: {
+        labels: rungs.map(({ r }) => r.device),
+        datasets: [
+          {
+            label: 'speedup over the JavaScript loop',
+            data: rungs.map(({ x }) => x ?? 0),
+            backgroundColor: rungs.map(({ r }, i) => (r.ok ? PALETTE[i % PALETTE.length] : '#8c959f')),
+            ...{ labels: rungs.map(({ r }) => (r.ok ? speedup(this.records, r) : '✗ unverified')) },
+          },
+        ],
+      },
+      options: {
+        indexAxis: 'y',
+        scales: {
+          x: {
+            type: 'logarithmic',
+            min: 0.5,
+            title: { display: true, text: '× the JavaScript loop (median time to result, log scale)' },
+          },
+        },
+        plugins: {
+          legend: { display: false },
+          title: { display: true, text: 'The speedup ladder, each rung verified against float64' },
+        },
+      },
+      plugins: [pointLabels],
+    };
+  }
+}
+customElements.define('kp-ladder-chart', KpLadderChart);

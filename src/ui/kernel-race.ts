@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { formatMs, speedup } from '../bench/compare';
+import { baselineOf, formatMs, ladderText, speedup } from '../bench/compare';
 import { OPTION_NAMES, type RunOptions, readOptions } from '../bench/options';
 import type { RunRecord } from '../bench/record';
 import type { Engine } from '../engine';
@@ -18,6 +18,9 @@ export type EngineSource = () => Engine;
  * @attr size - the kernel's size (elements, or n for an n×n kernel); @attr seed; @attr reps; @attr warmup; @attr workers; @attr adapter
  * @attr ranges - expression input ranges, e.g. "a:0:10,b:-1:1"
  * @attr backends - comma-separated: main,workers,webgpu (default: all that are available)
+ * @attr code - the CPU backends' code: js,wasm (default: both, a row each)
+ * @attr ladder - run the speedup ladder (JavaScript main thread, WebAssembly main thread, WebAssembly
+ *   workers, WebGPU) and show each rung's speedup over the JavaScript loop
  * @attr autorun - run once connected
  * @fires race-complete - detail: the result records (bubbles, composed)
  * @fires race-error - detail: { message } (bubbles, composed)
@@ -120,13 +123,20 @@ export class KernelRace extends LitElement {
   private verdict(): string {
     const ok = this.runs.records.filter((r) => r.ok && r.medianMs);
     if (!ok.length) return '';
+    if (this.isLadder()) return `Speedup ladder over the JavaScript loop: ${ladderText(this.runs.records)}.`;
     const best = ok.reduce((a, b) => (b.medianMs! < a.medianMs! ? b : a));
     const all = this.runs.records.every((r) => r.ok)
       ? 'every result verified against float64'
       : 'some results did not verify';
-    const main = ok.find((r) => r.backend === 'main');
-    const vs = main && best !== main ? ` — ${speedup(this.runs.records, best)} the main thread` : '';
+    const main = baselineOf(ok);
+    const vs = main && best !== main ? ` — ${speedup(this.runs.records, best)} ${main.device}` : '';
     return `Fastest: ${best.device}${vs}; ${all}.`;
+  }
+
+  /** The race is the speedup ladder (a `ladder` attribute that is not 0 or false). */
+  private isLadder(): boolean {
+    const v = this.getAttribute('ladder');
+    return v !== null && v !== '0' && v !== 'false';
   }
 
   override render() {
@@ -144,7 +154,7 @@ export class KernelRace extends LitElement {
           ? html`<div class="rows">${this.runs.records.map(
               (r) => html`<span>${r.device}</span>
                 <span class="track"><span class="bar ${r.ok ? '' : 'bad'}" part="bar" data-width=${slowest && r.medianMs ? (100 * r.medianMs) / slowest : 0}></span></span>
-                <span>${formatMs(r.medianMs)} ms ${r.ok ? html`<span class="ok" title="verified against float64">✓</span>` : html`<span class="bad" title=${r.error ?? ''}>✗</span>`}</span>`,
+                <span>${formatMs(r.medianMs)} ms${this.isLadder() && r.ok ? ` · ${speedup(this.runs.records, r)}` : ''} ${r.ok ? html`<span class="ok" title="verified against float64">✓</span>` : html`<span class="bad" title=${r.error ?? ''}>✗</span>`}</span>`,
             )}</div>
             <div class="verdict" part="verdict">${this.verdict()}</div>
             <div class="note">Median time to result (shorter is faster).${

@@ -5,7 +5,7 @@ import type { RunRecord } from '../bench/record';
 import './charts';
 import './results-table';
 
-export type View = 'run' | 'scaling' | 'sweep';
+export type View = 'run' | 'scaling' | 'sweep' | 'ladder';
 
 /**
  * What a run shows: for a single run the table, the bars and the spread; for the experiments their
@@ -68,7 +68,9 @@ export class KpResultsPanel extends LitElement {
         ? html`<kp-scaling-chart id="scaling-chart" .records=${this.records}></kp-scaling-chart>`
         : this.view === 'sweep'
           ? html`<kp-sweep-chart id="sweep-chart" .records=${this.records}></kp-sweep-chart>`
-          : html`<kp-speedup-chart id="speedup-chart" .records=${this.records}></kp-speedup-chart>
+          : this.view === 'ladder'
+            ? html`<kp-ladder-chart id="ladder-chart" .records=${this.records}></kp-ladder-chart>`
+            : html`<kp-speedup-chart id="speedup-chart" .records=${this.records}></kp-speedup-chart>
               <kp-spread-chart id="spread-chart" .records=${this.records}></kp-spread-chart>`;
     return html`
       <kp-results id="results" .records=${this.records}></kp-results>

@@ -87,7 +87,7 @@ export class KpResults extends LitElement {
   }
 
   private row(r: RunRecord, cols: Column[]) {
-    return html`<tr data-backend=${r.backend} data-ok=${String(r.ok)}>${cols.map((c) => this.cell(c, r))}</tr>`;
+    return html`<tr data-backend=${r.backend} data-code=${r.code ?? ''} data-ok=${String(r.ok)}>${cols.map((c) => this.cell(c, r))}</tr>`;
   }
 }
 

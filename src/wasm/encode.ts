@@ -74,6 +74,7 @@ export const OP = {
 /** SIMD128 opcodes (after the 0xfd prefix, LEB128-encoded). */
 export const SIMD = {
   'v128.load': 0x00,
+  'v128.load32_splat': 0x09,
   'v128.store': 0x0b,
   'v128.const': 0x0c,
   'i8x16.shuffle': 0x0d,
@@ -242,6 +243,12 @@ export class Body {
   }
   scalarMem(name: 'f32.load' | 'f32.store' | 'i32.load' | 'i32.store', offset = 0): this {
     return this.op(name, 2, ...uleb(offset));
+  }
+  /** Four copies of the float32 at the address on the stack (+ offset). */
+  splat32(offset = 0): this {
+    this.simd('v128.load32_splat');
+    this.code.push(2, ...uleb(offset));
+    return this;
   }
   storeLane(lane: number, offset = 0): this {
     this.simd('v128.store32_lane');

@@ -1,4 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
+import { registry } from '../../src/kernels/registry';
+import { expectedRows, rowsOf } from '../shared/rows';
 
 const SIZES: Record<string, string> = { sq2: '100003', saxpy: '65537', sum: '100003', matmul: '67' };
 
@@ -45,18 +47,20 @@ for (const [kernel, size] of Object.entries(SIZES)) {
       size: number;
       kernel: string;
       transfer?: string;
+      code?: string;
     }[];
-    expect(records.map((r) => r.backend)).toEqual(['main', 'workers', 'webgpu']);
+    const wasm = registry.get(kernel).wasm !== undefined;
+    expect(rowsOf(records)).toEqual(expectedRows(['main', 'workers', 'webgpu'], wasm));
     for (const r of records) {
       expect(r.ok, JSON.stringify(r)).toBe(true);
       expect(r.kernel).toBe(kernel);
       expect(r.size).toBe(Number(size));
     }
-    expect(records[1].transfer).toBe('shared');
+    for (const r of records.filter((r) => r.backend === 'workers')) expect(r.transfer).toBe('shared');
     const rows = page.locator('kp-results tbody tr');
-    await expect(rows).toHaveCount(3);
-    for (const backend of ['main', 'workers', 'webgpu']) {
-      const row = page.locator(`kp-results tbody tr[data-backend="${backend}"]`);
+    await expect(rows).toHaveCount(records.length);
+    for (const r of records) {
+      const row = page.locator(`kp-results tbody tr[data-backend="${r.backend}"][data-code="${r.code}"]`);
       await expect(row).toHaveAttribute('data-ok', 'true');
       await expect(row.locator('td.verified')).toHaveText('✓');
     }
@@ -75,7 +79,7 @@ test('window.playground.run returns records and a bad option rejects with a mess
   const recs = await page.evaluate(() =>
     window.playground.run({ kernel: 'saxpy', size: 1000, backends: ['main', 'webgpu'], reps: 2 }),
   );
-  expect(recs).toHaveLength(2);
+  expect(rowsOf(recs)).toEqual(['main:js', 'main:wasm', 'webgpu:wgsl']);
   expect(recs.every((r) => r.ok)).toBe(true);
   const err = await page.evaluate(() =>
     window.playground.run({ kernel: 'nope' }).then(
@@ -122,9 +126,27 @@ test('montecarlo shows its estimate ± standard error beside the closed-form pri
 }) => {
   await page.goto('/?kernel=montecarlo&size=8192&reps=1&autorun=1');
   const recs = await page.evaluate(() => window.playground.results);
-  expect(recs?.map((r) => r.backend)).toEqual(['main', 'workers', 'webgpu']);
+  expect(rowsOf(recs ?? [])).toEqual(expectedRows(['main', 'workers', 'webgpu'], false));
   for (const r of recs ?? []) expect(r.ok, r.error).toBe(true);
   await expect(page.locator('kp-results tbody tr').first()).toContainText(
     'Black–Scholes closed form 12.8216',
   );
+});
+
+test('the speedup ladder from the URL: JavaScript, WebAssembly, WebAssembly workers, WebGPU, each verified, charted', async ({
+  page,
+}) => {
+  await page.goto('/?kernel=matmul&size=128&reps=2&ladder=1&autorun=1');
+  const recs = (await page.evaluate(() => window.playground.results)) ?? [];
+  expect(rowsOf(recs)).toEqual(['main:js', 'main:wasm', 'workers:wasm', 'webgpu:wgsl']);
+  for (const r of recs) expect(r.ok, r.error).toBe(true);
+  await expect(page.locator('kp-ladder-chart')).toHaveCount(1);
+  await expect(page.locator('kp-ladder-chart canvas')).toHaveAttribute(
+    'aria-label',
+    /^Speedup ladder over the JavaScript loop: main thread 1\.00×; main thread · WebAssembly SIMD [0-9.]+×; /,
+  );
+  await expect(page).toHaveURL(/ladder=1/);
+  // Run (not the ladder button) is an ordinary run again, and the URL stops claiming a ladder
+  await page.locator('#run').click();
+  await expect(page).not.toHaveURL(/ladder=1/);
 });

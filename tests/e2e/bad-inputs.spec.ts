@@ -38,7 +38,8 @@ for (const [name, field, value] of [
     await page.locator(field).fill(field === '#size' ? '1000' : field === '#workers' ? '2' : '1');
     await page.locator(field).dispatchEvent('change');
     await page.locator('#run').click();
-    await expect(page.locator('kp-results tbody tr')).toHaveCount(3);
+    // main and workers in JavaScript and in WebAssembly, and WebGPU
+    await expect(page.locator('kp-results tbody tr')).toHaveCount(5);
   });
 }
 

@@ -7,6 +7,7 @@ type Rec = {
   ok: boolean;
   size: number;
   workers?: number;
+  code?: string;
   samplesMs: number[];
   medianMs: number;
 };
@@ -49,7 +50,8 @@ test('a run fills the bar chart and the spread chart, one series per backend', a
   const recs = await done;
   await expect
     .poll(() => chartShape(page, '#speedup-chart'))
-    .toEqual([{ label: 'median time to result', points: 3 }]);
+    .toEqual([{ label: 'median time to result', points: recs.length }]);
+  expect(recs).toHaveLength(5); // main and workers in JavaScript and WebAssembly, WebGPU
   const spread = await chartShape(page, '#spread-chart');
   expect(spread).toEqual(recs.map((r) => ({ label: r.device, points: 4 })));
 });
@@ -62,12 +64,16 @@ test('worker scaling runs the pool at 1 … cores + 1 workers and plots speedup 
   const done = waitForResults(page);
   await page.locator('#scaling').click();
   const recs = await done;
-  expect(recs.map((r) => r.workers ?? 0)).toEqual([0, ...Array.from({ length: cores + 1 }, (_, i) => i + 1)]);
+  // each step in JavaScript and in WebAssembly: the main thread, then 1 … cores + 1 workers
+  expect(recs.map((r) => `${r.workers ?? 0}:${r.code}`)).toEqual(
+    [0, ...Array.from({ length: cores + 1 }, (_, i) => i + 1)].flatMap((w) => [`${w}:js`, `${w}:wasm`]),
+  );
   expect(recs.every((r) => r.ok)).toBe(true);
   await expect
     .poll(() => chartShape(page, '#scaling-chart'))
     .toEqual([
       { label: 'measured speedup over the main thread', points: cores + 1 },
+      { label: 'measured speedup over the main thread (WebAssembly, over WebAssembly)', points: cores + 1 },
       { label: 'ideal (n workers = n×)', points: cores + 1 },
     ]);
 });
@@ -83,7 +89,9 @@ test('a size sweep plots time against size per backend, GPU kernel time as its o
   const shape = await chartShape(page, '#sweep-chart');
   expect(shape).toEqual([
     { label: 'main thread — time to result', points: 8 },
+    { label: 'main thread · WebAssembly SIMD — time to result', points: 8 },
     { label: '2 workers — time to result', points: 8 },
+    { label: '2 workers · WebAssembly SIMD — time to result', points: 8 },
     { label: 'WebGPU · SwiftShader (software) — time to result', points: 8 },
     { label: 'WebGPU · SwiftShader (software) — GPU kernel only (timestamps)', points: 8 },
   ]);
@@ -116,7 +124,7 @@ test('the URL holds the whole state: loading it sets the controls, changing a co
   await page.locator('#size').fill('80');
   await page.locator('#size').dispatchEvent('change');
   await expect(page).toHaveURL(
-    /kernel=matmul&size=80&seed=9&backends=main%2Cwebgpu&workers=3&reps=4&warmup=2/,
+    /kernel=matmul&size=80&seed=9&backends=main%2Cwebgpu&code=js%2Cwasm&workers=3&reps=4&warmup=2/,
   );
   await page.locator('input[name=backend][value=workers]').check();
   await expect(page).toHaveURL(/backends=main%2Cworkers%2Cwebgpu/);
@@ -194,13 +202,15 @@ test('rows and charts update as repetitions finish, before the run ends', async 
   await expect(page.locator('#progress')).toContainText(/WebGPU.*repetition ([1-9][0-9]) of 120/, {
     timeout: 60_000,
   });
-  await expect(page.locator('kp-results tbody tr')).toHaveCount(2);
+  // the workers in JavaScript and in WebAssembly, then WebGPU
+  await expect(page.locator('kp-results tbody tr')).toHaveCount(3);
   const partial = await chartShape(page, '#spread-chart');
   expect(partial?.[0].points).toBe(120);
-  expect(partial?.[1].points).toBeGreaterThan(0);
-  expect(partial?.[1].points).toBeLessThan(120);
+  expect(partial?.[1].points).toBe(120);
+  expect(partial?.[2].points).toBeGreaterThan(0);
+  expect(partial?.[2].points).toBeLessThan(120);
   await done;
-  expect((await chartShape(page, '#spread-chart'))?.[1].points).toBe(120);
+  expect((await chartShape(page, '#spread-chart'))?.[2].points).toBe(120);
 });
 
 test('a long main-thread run is sliced: the record says so, and Cancel acts within a slice, not a run', async ({

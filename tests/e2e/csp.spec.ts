@@ -1,4 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
+import { type StaticServer, serveStatic } from '../../src/cli/serve';
+import { expectedRows, rowsOf } from '../shared/rows';
 
 async function watchViolations(page: Page): Promise<() => Promise<string[]>> {
   await page.addInitScript(() => {
@@ -25,14 +27,13 @@ test('the app runs under its Content-Security-Policy with no violation: every ba
   const violations = await watchViolations(page);
   await page.goto('/?kernel=sq2&size=20000&reps=2&autorun=1');
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
-  expect(csp).toContain("script-src 'self' 'unsafe-eval'");
+  // No 'unsafe-eval': expressions run through the block interpreter; WebAssembly needs its own allowance.
+  expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval';");
+  expect(csp).not.toContain("'unsafe-eval'");
   expect(csp).toContain("style-src 'self';");
   const recs = (await page.evaluate(() => window.playground.results)) ?? [];
-  expect(recs.map((r) => [r.backend, r.ok])).toEqual([
-    ['main', true],
-    ['workers', true],
-    ['webgpu', true],
-  ]);
+  expect(rowsOf(recs)).toEqual(expectedRows(['main', 'workers', 'webgpu']));
+  for (const r of recs) expect(r.ok, r.error).toBe(true);
   const expr = await page.evaluate(() =>
     window.playground.run({ expr: 'sqrt(a*a + b*b)', size: 5000, reps: 1 }),
   );
@@ -52,4 +53,33 @@ test('the blog page and its widgets run under the same policy', async ({ page })
   );
   expect(recs.every((r) => r.ok)).toBe(true);
   expect(await violations()).toEqual([]);
+});
+
+let strict: StaticServer;
+test.afterAll(async () => strict?.close());
+
+test('a host page whose policy forbids WebAssembly still gets the JavaScript rows, and a note says why the WebAssembly rows are missing', async ({
+  page,
+}) => {
+  const host = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>strict</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; worker-src 'self' blob:; style-src 'self'">
+<link rel="icon" href="data:,"></head><body>
+<kernel-race id="w" expr="a*b + 1" size="5000" reps="1" backends="main,workers"></kernel-race>
+<script type="module" src="/embed.js"></script></body></html>`;
+  strict = await serveStatic('dist', { isolate: false, extra: { '/strict.html': host } });
+  await page.goto(`${strict.url}/strict.html`);
+  await page.waitForFunction(() => customElements.get('kernel-race') !== undefined);
+  const recs = await page.evaluate(() =>
+    (
+      document.getElementById('w') as unknown as {
+        run(): Promise<{ backend: string; code?: string; ok: boolean }[]>;
+      }
+    ).run(),
+  );
+  expect(rowsOf(recs)).toEqual(['main:js', 'workers:js']);
+  for (const r of recs) expect(r.ok).toBe(true);
+  await expect(page.locator('#w [part=notice]')).toContainText(
+    'WebAssembly SIMD rows skipped: WebAssembly cannot be compiled here',
+  );
+  await expect(page.locator('#w [part=notice]')).toContainText("'wasm-unsafe-eval'");
 });

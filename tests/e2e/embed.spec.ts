@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { type StaticServer, serveStatic } from '../../src/cli/serve';
+import { expectedRows, rowsOf } from '../shared/rows';
 
 // A blog post on one origin, embed.js on another; the post is not cross-origin isolated.
 let assets: StaticServer;
@@ -43,7 +44,13 @@ test.afterAll(async () => {
 type Ev = {
   type: string;
   id: string;
-  detail: { message?: string } & { backend: string; ok: boolean; isolated: boolean; transfer?: string }[];
+  detail: { message?: string } & {
+    backend: string;
+    code?: string;
+    ok: boolean;
+    isolated: boolean;
+    transfer?: string;
+  }[];
 };
 
 test('two widgets on a page without isolation, from another origin: both race, a bad attribute fails alone', async ({
@@ -62,13 +69,13 @@ test('two widgets on a page without isolation, from another origin: both race, a
   const w2 = await page.evaluate(() =>
     (document.getElementById('w2') as unknown as { run(): Promise<unknown[]> }).run(),
   );
-  expect(w2).toHaveLength(2);
+  expect(rowsOf(w2 as { backend: string; code?: string }[])).toEqual(expectedRows(['main', 'workers']));
   const events = await page.evaluate(() => (window as unknown as { events: Ev[] }).events);
   const byId = Object.fromEntries(events.map((e) => [`${e.type}:${e.id}`, e.detail]));
   const w1 = byId['race-complete:w1'] as Ev['detail'];
-  expect(w1.map((r) => r.backend)).toEqual(['main', 'workers', 'webgpu']);
+  expect(rowsOf(w1)).toEqual(expectedRows(['main', 'workers', 'webgpu']));
   for (const r of w1) expect(r).toMatchObject({ ok: true, isolated: false });
-  expect(w1[1].transfer).toBe('copy');
+  for (const r of w1.filter((r) => r.backend === 'workers')) expect(r.transfer).toBe('copy');
   expect(byId['race-error:bad']).toEqual({ message: "size must be an integer, got 'abc'" });
   expect(events.filter((e) => e.id === 'w2').map((e) => e.type)).toEqual(['race-complete']);
   // inside the widgets
@@ -106,7 +113,7 @@ test('two widgets on a page without isolation, from another origin: both race, a
 
 test('the built site has the blog page with live widgets that run', async ({ page }) => {
   await page.goto('/blog.html');
-  await expect(page.locator('kernel-race')).toHaveCount(6);
+  await expect(page.locator('kernel-race')).toHaveCount(7);
   const recs = await page.evaluate(() =>
     (
       document.querySelector('kernel-race[kernel="saxpy"]') as unknown as {
@@ -114,8 +121,23 @@ test('the built site has the blog page with live widgets that run', async ({ pag
       }
     ).run(),
   );
-  expect(recs).toHaveLength(2);
+  expect(rowsOf(recs as unknown as { backend: string; code?: string }[])).toEqual([
+    'main:js',
+    'main:wasm',
+    'webgpu:wgsl',
+  ]);
   expect(recs.every((r) => r.ok)).toBe(true);
+  // the ladder widget: its rungs in order, each with its speedup over the JavaScript loop
+  const ladder = page.locator('kernel-race[ladder]');
+  await ladder.evaluate((el) => el.setAttribute('size', '160'));
+  const rungs = await ladder.evaluate((el) =>
+    (el as unknown as { run(): Promise<{ backend: string; code?: string; ok: boolean }[]> }).run(),
+  );
+  expect(rowsOf(rungs)).toEqual(['main:js', 'main:wasm', 'workers:wasm', 'webgpu:wgsl']);
+  expect(rungs.every((r) => r.ok)).toBe(true);
+  await expect(ladder.locator('[part=verdict]')).toContainText(
+    /Speedup ladder over the JavaScript loop: main thread 1\.00× → main thread · WebAssembly SIMD [0-9.]+× → /,
+  );
 });
 
 test('the widget names a size in the kernel’s own words (n×n for matmul, elements otherwise)', async ({

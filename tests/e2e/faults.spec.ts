@@ -1,5 +1,6 @@
 import { chromium, expect, test } from '@playwright/test';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../playwright.config';
+import { expectedRows, rowsOf } from '../shared/rows';
 
 test('a kernel that throws in a worker fails its row with the message; the pool works afterwards', async ({
   page,
@@ -10,6 +11,8 @@ test('a kernel that throws in a worker fails its row with the message; the pool 
   );
   expect(recs[0].ok).toBe(false);
   expect(recs[0].error).toContain('injected fault: the kernel threw');
+  // the fault kernels have no WebAssembly program: one row, JavaScript
+  await expect(page.locator('kp-results tbody tr')).toHaveCount(1);
   await expect(page.locator('kp-results tbody tr[data-backend="workers"]')).toHaveAttribute(
     'data-ok',
     'false',
@@ -53,7 +56,7 @@ test('without WebGPU the page says so plainly, and the CPU backends still run', 
     await page.goto('/');
     await expect(page.locator('#gpu-status')).toContainText(/WebGPU: (no adapter was found|unavailable)/);
     const recs = await page.evaluate(() => window.playground.run({ kernel: 'sq2', size: 1000, reps: 1 }));
-    expect(recs.map((r) => r.backend)).toEqual(['main', 'workers']);
+    expect(rowsOf(recs)).toEqual(expectedRows(['main', 'workers']));
     expect(recs.every((r) => r.ok)).toBe(true);
     await expect(page.locator('[role=note]')).toContainText('WebGPU skipped');
   } finally {
@@ -80,8 +83,10 @@ test('two runs started back to back: the older is cancelled and never overwrites
   expect(newer[0]).toMatchObject({ kernel: 'saxpy', ok: true });
   expect(await older).toBe('the run was cancelled');
   await page.waitForTimeout(300);
-  await expect(page.locator('kp-results tbody tr')).toHaveCount(1);
-  await expect(page.locator('kp-results tbody tr')).toHaveAttribute('data-backend', 'main');
+  // the newer run's rows only: the main thread in JavaScript and in WebAssembly
+  await expect(page.locator('kp-results tbody tr')).toHaveCount(2);
+  for (const row of await page.locator('kp-results tbody tr').all())
+    await expect(row).toHaveAttribute('data-backend', 'main');
   await expect(page.locator('#kernel')).toHaveValue('saxpy');
   await expect(page.locator('#error')).toHaveCount(0);
 });

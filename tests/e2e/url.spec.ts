@@ -11,9 +11,10 @@ test('autorun resolves window.playground.results with the records and fires play
   });
   await page.goto('/?kernel=saxpy&size=5000&backends=main,webgpu&reps=2&autorun=true');
   const recs = await page.evaluate(() => window.playground.results);
-  expect(recs?.map((r) => [r.kernel, r.size, r.backend, r.ok])).toEqual([
-    ['saxpy', 5000, 'main', true],
-    ['saxpy', 5000, 'webgpu', true],
+  expect(recs?.map((r) => [r.kernel, r.size, r.backend, r.code, r.ok])).toEqual([
+    ['saxpy', 5000, 'main', 'js', true],
+    ['saxpy', 5000, 'main', 'wasm', true],
+    ['saxpy', 5000, 'webgpu', 'wgsl', true],
   ]);
   expect(await page.evaluate(() => (window as unknown as { fired: number }).fired)).toBe(1);
   await page.evaluate(() => window.playground.run({ kernel: 'sum', size: 100, reps: 1 }));

@@ -54,6 +54,12 @@ export const BAD_INPUTS: BadInput[] = [
     { kernel: 'sq2', backends: 'main,cuda' },
     "unknown backend 'cuda': choose from main, workers, webgpu",
   ),
+  row(
+    'unknown code',
+    { kernel: 'sq2', code: 'js,cuda' },
+    "unknown code 'cuda': choose from js, wasm (js: the JavaScript loop; wasm: WebAssembly SIMD)",
+  ),
+  row('empty code', { kernel: 'sq2', code: ',' }, 'code must name at least one of js, wasm'),
   row('no workers', { kernel: 'sq2', workers: '0' }, 'workers must be an integer from 1 to 64, got 0'),
   row(
     'too many workers',

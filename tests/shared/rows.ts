@@ -7,5 +7,7 @@ export const rowsOf = (recs: readonly { backend: string; code?: string }[]): str
  * WebAssembly when the kernel has a WebAssembly program), WebGPU once.
  */
 export function expectedRows(backends: readonly string[], wasm = true): string[] {
-  return backends.flatMap((b) => (b === 'webgpu' ? ['webgpu:wgsl'] : wasm ? [`${b}:js`, `${b}:wasm`] : [`${b}:js`]));
+  return backends.flatMap((b) =>
+    b === 'webgpu' ? ['webgpu:wgsl'] : wasm ? [`${b}:js`, `${b}:wasm`] : [`${b}:js`],
+  );
 }

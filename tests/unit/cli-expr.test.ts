@@ -118,6 +118,36 @@ describe('cli eval', () => {
     expect(r.stdout).toBe('');
     expect(read(out)).toEqual([2, 5, 10, 17, 1.25]);
   });
+  it.each(['main', 'workers'])('evaluates with --code wasm on %s, and the device says so', (backend) => {
+    const out = join(dir, `out-wasm-${backend}.f32`);
+    const r = cli([
+      'eval',
+      '--expr',
+      'a**2 + b**2',
+      '--var',
+      `a=${a}`,
+      '--var',
+      `b=${b}`,
+      '--backend',
+      backend,
+      '--code',
+      'wasm',
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(read(out)).toEqual([2, 5, 10, 17, 1.25]);
+    expect(r.stderr).toContain('· WebAssembly SIMD: 5 values written');
+  });
+  it('refuses --code wasm on webgpu and two codes for eval', () => {
+    const base = ['eval', '--expr', 'a*2', '--var', `a=${a}`, '--out', join(dir, 'x.f32')];
+    const gpu = cli([...base, '--backend', 'webgpu', '--code', 'wasm']);
+    expect(gpu.code).toBe(2);
+    expect(gpu.stderr).toContain('--code wasm runs on the main thread or in workers, not webgpu');
+    const two = cli([...base, '--backend', 'main', '--code', 'js,wasm']);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('eval runs one --code: js or wasm');
+  });
   it('reads and writes paths relative to the directory the user ran it from (INIT_CWD)', () => {
     const r = cli(
       ['eval', '--expr', 'a*2', '--var', 'a=a.f32', '--backend', 'main', '--out', 'rel-out.f32'],

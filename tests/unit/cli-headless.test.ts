@@ -13,12 +13,15 @@ describe('cli headless', () => {
       const r = cli(['headless', '--kernel', kernel, '--size', size, '--reps', '2', '--json']);
       expect(r.code, r.stderr).toBe(0);
       const recs = JSON.parse(r.stdout);
-      expect(rowsOf(recs)).toEqual(expectedRows(['main', 'workers', 'webgpu'], registry.get(kernel).wasm !== undefined));
+      expect(rowsOf(recs)).toEqual(
+        expectedRows(['main', 'workers', 'webgpu'], registry.get(kernel).wasm !== undefined),
+      );
       for (const x of recs) {
         expect(x).toMatchObject({ kernel, size: Number(size), ok: true, isolated: true });
         expect(x.env.runtime).toContain('Chrome/');
       }
-      for (const x of recs.filter((x: { backend: string }) => x.backend === 'workers')) expect(x.transfer).toBe('shared');
+      for (const x of recs.filter((x: { backend: string }) => x.backend === 'workers'))
+        expect(x.transfer).toBe('shared');
       expect(recs.at(-1)).toMatchObject({ adapterId: 'swiftshader', fallback: true });
     },
   );

@@ -190,4 +190,65 @@ describe('cli run montecarlo', () => {
     ]);
     expect(table.stdout).toMatch(/main thread: estimate \d+\.\d{4} ± /);
   });
+
+  it('runs one code with --code, in order, and a kernel without a WebAssembly program gets a note', () => {
+    const wasm = cli([
+      'run',
+      '--kernel',
+      'sq2',
+      '--size',
+      '1000',
+      '--backends',
+      'main,workers',
+      '--code',
+      'wasm',
+      '--reps',
+      '1',
+      '--json',
+    ]);
+    expect(wasm.code, wasm.stderr).toBe(0);
+    expect(rowsOf(JSON.parse(wasm.stdout))).toEqual(['main:wasm', 'workers:wasm']);
+    const both = cli([
+      'run',
+      '--kernel',
+      'montecarlo',
+      '--size',
+      '1000',
+      '--backends',
+      'main',
+      '--reps',
+      '1',
+      '--json',
+    ]);
+    expect(both.code, both.stderr).toBe(0);
+    expect(rowsOf(JSON.parse(both.stdout))).toEqual(['main:js']);
+    expect(both.stderr).toContain(
+      'note: WebAssembly SIMD rows skipped: montecarlo has no WebAssembly SIMD program yet',
+    );
+    const only = cli([
+      'run',
+      '--kernel',
+      'montecarlo',
+      '--size',
+      '1000',
+      '--backends',
+      'main',
+      '--code',
+      'wasm',
+    ]);
+    expect(only.code).toBe(3);
+    expect(only.stderr).toContain(
+      'WebAssembly SIMD was asked for, but montecarlo has no WebAssembly SIMD program yet',
+    );
+  });
+
+  it('climbs the speedup ladder with --ladder: JavaScript, WebAssembly, WebAssembly workers, WebGPU', () => {
+    const r = cli(['run', '--kernel', 'matmul', '--size', '64', '--ladder', '--reps', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /speedup ladder \(over the JavaScript loop\): main thread 1\.00× → main thread · WebAssembly SIMD [0-9.]+× → \d+ workers? · WebAssembly SIMD [0-9.]+× → WebGPU · [^\n]+ [0-9.]+×\n$/,
+    );
+    const json = cli(['run', '--kernel', 'matmul', '--size', '64', '--ladder', '--reps', '1', '--json']);
+    expect(rowsOf(JSON.parse(json.stdout))).toEqual(['main:js', 'main:wasm', 'workers:wasm', 'webgpu:wgsl']);
+  });
 });

@@ -115,7 +115,13 @@ describe('size sweep on the main thread', () => {
   it('skips points predicted to block for long, with a record that says so, and runs the rest', async () => {
     const engine = new Engine(nodeRuntime);
     try {
-      const base = { kernel: 'matmul', backends: ['main' as const], reps: 1, warmup: 0 };
+      const base = {
+        kernel: 'matmul',
+        backends: ['main' as const],
+        code: ['js' as const],
+        reps: 1,
+        warmup: 0,
+      };
       // A limit of 0.01 ms: after the first size every main-thread point is predicted past it.
       const recs = await runSweep(engine, base, [16, 32, 64], {}, 0.01);
       expect(recs.map((r) => [r.size, r.ok, Boolean(r.skipped)])).toEqual([
