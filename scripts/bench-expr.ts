@@ -77,6 +77,7 @@ for (const expr of EXPRS) {
   const r = spawnSync(
     process.execPath,
     [
+      ...process.execArgv, // the engine flags this bench runs with (relaxed SIMD), for the CLI it spawns
       'scripts/run-node.mjs',
       'src/cli/main.ts',
       'run',

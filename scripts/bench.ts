@@ -25,6 +25,7 @@ const all: RunRecord[] = [];
 for (const id of ids) {
   process.stderr.write(`${id}…\n`);
   const args = [
+    ...process.execArgv, // the engine flags this bench runs with (relaxed SIMD), for the CLI it spawns
     'scripts/run-node.mjs',
     'src/cli/main.ts',
     'run',

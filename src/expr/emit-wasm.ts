@@ -13,6 +13,7 @@
  */
 import { Body, EMPTY, I32, moduleBytes, V128 } from '../wasm/encode';
 import { IMPORT_FUNCS, MathLib } from '../wasm/math';
+import type { V } from '../wasm/vec';
 import type { Program } from './ir';
 import { powiPlan } from './powi';
 
@@ -45,7 +46,7 @@ export interface WasmOptions {
 }
 
 export function emitWasm(p: Program, o: WasmOptions): Uint8Array<ArrayBuffer> {
-  const lib = new MathLib(o.relaxed);
+  const lib = new MathLib(o.relaxed, true);
   const K = p.vars.length;
   const params = Array(K + 6).fill(I32);
   const OUT = K;
@@ -54,6 +55,10 @@ export function emitWasm(p: Program, o: WasmOptions): Uint8Array<ArrayBuffer> {
   const i = b.local(I32);
   const addr = b.local(I32);
   const t = p.ins.map(() => b.local(V128));
+  const ref =
+    (l: number): V =>
+    (bb) =>
+      bb.get(l);
 
   /** Computes every step for the four elements at byte offset `addr`. */
   const steps = () => {
@@ -82,7 +87,7 @@ export function emitWasm(p: Program, o: WasmOptions): Uint8Array<ArrayBuffer> {
           break;
         case 'mod':
         case 'pow':
-          b.get(t[s.a]).get(t[s.b]).call(lib.fn(s.op));
+          lib.call(s.op, ref(t[s.a]), ref(t[s.b]))(b);
           break;
         case 'and':
         case 'or':
@@ -111,9 +116,10 @@ export function emitWasm(p: Program, o: WasmOptions): Uint8Array<ArrayBuffer> {
           break;
         }
         case 'call':
-          for (const a of s.args) b.get(t[a]);
-          if (NATIVE[s.fn]) NATIVE[s.fn](b);
-          else b.call(lib.fn(s.fn));
+          if (NATIVE[s.fn]) {
+            for (const a of s.args) b.get(t[a]);
+            NATIVE[s.fn](b);
+          } else lib.call(s.fn, ...s.args.map((a) => ref(t[a])))(b);
           break;
       }
       b.set(t[k]);

@@ -181,7 +181,7 @@ function emit(form: WasmForm): Uint8Array<ArrayBuffer> {
                     () => b.get(kc),
                     1,
                     () => {
-                      b.get(apack).get(ip).i32(KC).op('i32.mul').get(k).i32(2).op('i32.shl').op('i32.add');
+                      b.get(apack).get(ip).i32(KC).op('i32.mul').get(k).i32(MR).op('i32.mul').op('i32.add');
                       b.get(r).op('i32.add').i32(2).op('i32.shl').op('i32.add');
                       b.get(ip).get(r).op('i32.add').get(mc).op('i32.lt_u').op('if', 0x7d);
                       b.get(A).get(i0).get(ip).op('i32.add').get(r).op('i32.add').get(N).op('i32.mul');

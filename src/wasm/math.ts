@@ -54,7 +54,15 @@ export class MathLib {
   readonly funcs: FuncDef[] = [];
   private readonly index = new Map<string, number>();
 
-  constructor(readonly relaxed: boolean) {}
+  /**
+   * `inline`: calls emit the function's code in place (arguments in fresh locals) instead of a call,
+   * which lets the engine schedule a whole expression's math together (measured: sin and exp ~25%
+   * faster in V8 than through calls).
+   */
+  constructor(
+    readonly relaxed: boolean,
+    readonly inline = false,
+  ) {}
 
   /** Index of the named function (arity 1 or 2, v128 lanes), defining it and what it calls. */
   fn(name: string): number {
@@ -71,8 +79,20 @@ export class MathLib {
     return i;
   }
 
-  /** A call of the named function on v128 arguments. */
+  /** A call of the named function on v128 arguments (or its code in place, when inlining). */
   call(name: string, ...args: V[]): V {
+    const def = DEFS[name];
+    if (this.inline && def && !name.startsWith('slow.') && name !== 'pow' && name !== 'mod') {
+      return (b) => {
+        const locals = args.map((a) => {
+          const l = b.local(0x7b);
+          a(b);
+          b.set(l);
+          return l;
+        });
+        def.build(new Fn(def.arity, this.relaxed, { body: b, args: locals }), this)(b);
+      };
+    }
     return (b) => {
       for (const a of args) a(b);
       b.call(this.fn(name));
@@ -90,10 +110,10 @@ export class MathLib {
 function slowLanes(importName: string, arity: 1 | 2): Builder {
   const imp = SCALAR_IMPORTS.findIndex((s) => s.name === importName);
   return (fn) => (b) => {
-    b.get(0);
+    fn.param(0)(b);
     for (let k = 0; k < 4; k++) {
       for (let a = 0; a < arity; a++) {
-        b.get(a);
+        fn.param(a)(b);
         b.lane('f32x4.extract_lane', k);
         b.op('f64.promote_f32');
       }
@@ -101,7 +121,6 @@ function slowLanes(importName: string, arity: 1 | 2): Builder {
       b.op('f32.demote_f64');
       b.lane('f32x4.replace_lane', k);
     }
-    void fn;
   };
 }
 
@@ -132,13 +151,17 @@ const PIO4_PARTS = [
 
 /** The octant reduction shared by sin, cos and tan: |x| = j·π/4 + r with j even, |r| <= π/4. */
 function octant(fn: Fn, ax: V): { j: V; r: V; z: V } {
-  let j = fn.let(v.toInt(v.mul(ax, cf(4 / PI))));
-  j = fn.let(v.and(v.iadd(j, ci(1)), ci(~1)));
-  const y = fn.let(v.toFloat(j));
+  // j = 2·round(|x|·2/π), the even octant nearest |x|·4/π, by the magic-number rounding: one add, no
+  // float-to-int conversion (|x| <= 8192 here; wider lanes take the slow path).
+  const m = fn.let(v.add(v.mul(ax, cf(2 / PI)), cf(v.MAGIC)));
+  const j = fn.let(v.shl(v.isub(m, ci(v.MAGIC_BITS)), 1));
+  const k = fn.let(v.sub(m, cf(v.MAGIC)));
+  const y = fn.let(v.add(k, k));
   // π/4 in five parts, the first four of 10 bits (y < 2^14, so y·C is exact in float32): the
   // remainder keeps its accuracy near the zeros of sin and cos up to |x| = 8192.
   let r = ax;
-  for (const c of PIO4_PARTS) r = fn.let(v.sub(r, v.mul(y, cf(c))));
+  // (a fused multiply-add changes nothing in the first four steps, where y·C is exact)
+  for (const c of PIO4_PARTS) r = fn.let(fn.madd(y, cf(-c), r));
   const z = fn.let(v.mul(r, r));
   return { j, r, z };
 }
@@ -216,8 +239,10 @@ const DEFS: Record<string, { arity: 1 | 2; build: Builder }> = {
     arity: 1,
     build: (fn) => {
       // NaN survives min/max (WebAssembly's min and max propagate it); ±Inf clamp to overflow/underflow.
-      const x = fn.let(v.min(v.max(fn.param(0), cf(-104)), cf(89)));
-      const n = fn.let(v.nearest(v.mul(x, cf(Math.LOG2E))));
+      const x = fn.let(v.clampHi(v.clampLo(fn.param(0), -104), 89));
+      // n = round(x·log2 e) as a float and as an integer, by the magic-number rounding
+      const m = fn.let(v.add(v.mul(x, cf(Math.LOG2E)), cf(v.MAGIC)));
+      const n = fn.let(v.sub(m, cf(v.MAGIC)));
       const r = fn.let(v.sub(v.sub(x, v.mul(n, cf(0.693359375))), v.mul(n, cf(-2.1219444e-4))));
       const z = fn.let(v.mul(r, r));
       const p = fn.let(
@@ -237,7 +262,7 @@ const DEFS: Record<string, { arity: 1 | 2; build: Builder }> = {
         ),
       );
       // 2^n as two factors 2^n1 · 2^n2 (each a normal float) so results down to subnormals round once.
-      const ni = fn.let(v.toInt(n));
+      const ni = fn.let(v.isub(m, ci(v.MAGIC_BITS)));
       const n1 = fn.let(v.shr(ni, 1));
       const pow2 = (k: V): V => v.shl(v.iadd(k, ci(127)), 23);
       return v.mul(v.mul(p, pow2(n1)), pow2(v.isub(ni, n1)));
@@ -322,7 +347,7 @@ const DEFS: Record<string, { arity: 1 | 2; build: Builder }> = {
     arity: 1,
     build: (fn, lib) => {
       const x = fn.param(0);
-      const a = fn.let(v.min(v.abs(x), cf(9.1)));
+      const a = fn.let(v.clampHi(v.abs(x), 9.1));
       const e = fn.let(lib.call('expm1', v.add(a, a)));
       return v.copysign(v.div(e, v.add(e, cf(2))), x);
     },

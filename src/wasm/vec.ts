@@ -38,6 +38,16 @@ export const mul = bin('f32x4.mul');
 export const div = bin('f32x4.div');
 export const min = bin('f32x4.min');
 export const max = bin('f32x4.max');
+/**
+ * Clamps that keep NaN: pmin(x, c) = c < x ? c : x and pmax(x, c) = x < c ? c : x (one x86 instruction
+ * each, where min/max need about eight for their NaN and ±0 rules).
+ */
+export const clampHi = (x: V, c: number): V => bin('f32x4.pmin')(x, cf(c));
+export const clampLo = (x: V, c: number): V => bin('f32x4.pmax')(x, cf(c));
+/** 1.5·2^23: adding it to |v| < 2^22 rounds v to an integer (to nearest, ties to even) in the low mantissa bits. */
+export const MAGIC = 12582912;
+/** The bit pattern of MAGIC as a float32 (0x4b400000). */
+export const MAGIC_BITS = 0x4b400000;
 export const eq = bin('f32x4.eq');
 export const ne = bin('f32x4.ne');
 export const lt = bin('f32x4.lt');
@@ -98,15 +108,23 @@ export const flipWhere = (x: V, m: V): V => xor(x, and(m, ci(SIGN)));
 /** A function under construction: its parameters and locals, and let-bindings. */
 export class Fn {
   readonly body: Body;
+  private readonly params: number[];
+  /**
+   * A function of `nParams` v128 parameters with its own body; or, given `into` (a body and the locals
+   * holding the arguments), code inlined into that body.
+   */
   constructor(
     nParams: number,
     /** Fused multiply-add (relaxed SIMD) for polynomials, when the engine has it. */
     readonly relaxed: boolean,
+    into?: { body: Body; args: number[] },
   ) {
-    this.body = new Body(Array(nParams).fill(V128));
+    this.body = into?.body ?? new Body(Array(nParams).fill(V128));
+    this.params = into?.args ?? Array.from({ length: nParams }, (_, i) => i);
   }
   param(i: number): V {
-    return (b) => b.get(i);
+    const p = this.params[i];
+    return (b) => b.get(p);
   }
   /** Evaluates v now, into a new local; the result reads the local. */
   let(v: V): V {
