@@ -50,10 +50,10 @@ console.log(
 process.stdout.write(toMarkdown(all)); // the table the page's "Copy as Markdown" gives
 
 // The CPU peer for matmul, same machine, same run: TensorFlow.js's WebAssembly backend (XNNPACK, SIMD),
-// one thread (against the main thread) and as many threads as cores (against the pool).
+// against the main thread. (In Node it runs one thread: its threaded build needs a browser's workers.)
 for (const n of [...new Set(all.filter((r) => r.kernel === 'matmul').map((r) => r.size))]) {
   const lines: string[] = [];
-  for (const threads of [1, all[0]?.env.cores ?? 2]) {
+  for (const threads of [1]) {
     const r = spawnSync(
       process.execPath,
       ['scripts/peer-tfjs.mjs', String(n), values.reps!, String(threads)],
