@@ -149,21 +149,23 @@ const PIO4_PARTS = [
   0.78515625, 2.4199485778808594e-4, -8.149072527885437e-8, 3.041122909053229e-11, -2.5726557318392178e-14,
 ];
 
-/** The octant reduction shared by sin, cos and tan: |x| = j·π/4 + r with j even, |r| <= π/4. */
-function octant(fn: Fn, ax: V): { j: V; r: V; z: V } {
-  // j = 2·round(|x|·2/π), the even octant nearest |x|·4/π, by the magic-number rounding: one add, no
-  // float-to-int conversion (|x| <= 8192 here; wider lanes take the slow path).
-  const m = fn.let(v.add(v.mul(ax, cf(2 / PI)), cf(v.MAGIC)));
-  const j = fn.let(v.shl(v.isub(m, ci(v.MAGIC_BITS)), 1));
-  const k = fn.let(v.sub(m, cf(v.MAGIC)));
-  const y = fn.let(v.add(k, k));
-  // π/4 in five parts, the first four of 10 bits (y < 2^14, so y·C is exact in float32): the
-  // remainder keeps its accuracy near the zeros of sin and cos up to |x| = 8192.
+/**
+ * The octant reduction shared by sin, cos and tan: |x| = k·π/2 + r with |r| <= π/4 (k an integer, kept
+ * both as a float and in the integer lanes for its low bits).
+ */
+function octant(fn: Fn, ax: V): { k: V; r: V; z: V } {
+  // k = round(|x|·2/π) by the magic-number rounding: no float-to-int conversion (|x| <= 8192 here;
+  // wider lanes take the slow path)
+  const m = fn.let(fn.madd(ax, cf(2 / PI), cf(v.MAGIC)));
+  const k = fn.let(v.isub(m, ci(v.MAGIC_BITS)));
+  const kf = fn.let(v.sub(m, cf(v.MAGIC)));
+  // π/2 in five parts, the first four of 10 bits (k < 2^13, so k·C is exact in float32): the remainder
+  // keeps its accuracy near the zeros of sin and cos up to |x| = 8192 (a fused multiply-add changes
+  // nothing in the first four steps, where k·C is exact)
   let r = ax;
-  // (a fused multiply-add changes nothing in the first four steps, where y·C is exact)
-  for (const c of PIO4_PARTS) r = fn.let(fn.madd(y, cf(-c), r));
+  for (const c of PIO4_PARTS) r = fn.let(fn.madd(kf, cf(-2 * c), r));
   const z = fn.let(v.mul(r, r));
-  return { j, r, z };
+  return { k, r, z };
 }
 
 const sinPoly = (fn: Fn, r: V, z: V): V =>
@@ -172,14 +174,15 @@ const cosPoly = (fn: Fn, z: V): V =>
   fn.madd(
     v.mul(fn.poly(z, [4.166664568298827e-2, -1.388731625493765e-3, 2.443315711809948e-5]), z),
     z,
-    v.sub(cf(1), v.mul(cf(0.5), z)),
+    fn.madd(z, cf(-0.5), cf(1)),
   );
-/** Lanes where (j & bit) is set, as a mask. */
-const bit = (j: V, k: number): V => v.ieq(v.and(j, ci(k)), ci(k));
-/** A sign mask from bit 2 of an integer lane (j & 4 -> bit 31). */
-const signOf4 = (j: V): V => v.shl(v.and(j, ci(4)), 29);
+/** Lanes where k is odd (the other polynomial's quadrant), as a mask. */
+const odd = (k: V): V => v.ieq(v.and(k, ci(1)), ci(1));
+/** The sign bit from bit 1 of an integer lane (k & 2 -> bit 31): quadrants 2 and 3 are negative. */
+const signOf2 = (k: V): V => v.shl(v.and(k, ci(2)), 30);
 
-const trigSlow = (x: V): V => v.not(v.le(v.abs(x), cf(TRIG_FAST_LIMIT)));
+/** Lanes beyond the fast reduction's range, or NaN (|x| <= 8192 is false for both). */
+const trigSlow = (ax: V): V => v.not(v.le(ax, cf(TRIG_FAST_LIMIT)));
 
 const DEFS: Record<string, { arity: 1 | 2; build: Builder }> = {
   'slow.sin': { arity: 1, build: slowLanes('sin', 1) },
@@ -192,27 +195,30 @@ const DEFS: Record<string, { arity: 1 | 2; build: Builder }> = {
     arity: 1,
     build: (fn, lib) => {
       const x = fn.param(0);
-      const { j, r, z } = octant(fn, fn.let(v.abs(x)));
-      const s = fn.let(v.sel(bit(j, 2), cosPoly(fn, z), sinPoly(fn, r, z)));
-      const signed = v.xor(v.xor(s, signOf4(j)), v.and(x, ci(0x80000000 | 0)));
-      return guarded(fn, lib, signed, trigSlow(x), 'slow.sin', x);
+      const ax = fn.let(v.abs(x));
+      const { k, r, z } = octant(fn, ax);
+      const s = fn.let(v.sel(odd(k), cosPoly(fn, z), sinPoly(fn, r, z)));
+      const signed = v.xor(s, v.xor(signOf2(k), v.and(x, ci(0x80000000 | 0))));
+      return guarded(fn, lib, signed, trigSlow(ax), 'slow.sin', x);
     },
   },
   cos: {
     arity: 1,
     build: (fn, lib) => {
       const x = fn.param(0);
-      const { j, r, z } = octant(fn, fn.let(v.abs(x)));
-      const c = fn.let(v.sel(bit(j, 2), sinPoly(fn, r, z), cosPoly(fn, z)));
-      const signed = v.xor(c, signOf4(v.iadd(j, ci(2))));
-      return guarded(fn, lib, signed, trigSlow(x), 'slow.cos', x);
+      const ax = fn.let(v.abs(x));
+      const { k, r, z } = octant(fn, ax);
+      const c = fn.let(v.sel(odd(k), sinPoly(fn, r, z), cosPoly(fn, z)));
+      const signed = v.xor(c, signOf2(v.iadd(k, ci(1))));
+      return guarded(fn, lib, signed, trigSlow(ax), 'slow.cos', x);
     },
   },
   tan: {
     arity: 1,
     build: (fn, lib) => {
       const x = fn.param(0);
-      const { j, r, z } = octant(fn, fn.let(v.abs(x)));
+      const ax = fn.let(v.abs(x));
+      const { k, r, z } = octant(fn, ax);
       const p = fn.let(
         fn.madd(
           v.mul(
@@ -229,9 +235,9 @@ const DEFS: Record<string, { arity: 1 | 2; build: Builder }> = {
           r,
         ),
       );
-      const t = v.sel(bit(j, 2), v.div(cf(-1), p), p);
+      const t = v.sel(odd(k), v.div(cf(-1), p), p);
       const signed = v.xor(t, v.and(x, ci(0x80000000 | 0)));
-      return guarded(fn, lib, signed, trigSlow(x), 'slow.tan', x);
+      return guarded(fn, lib, signed, trigSlow(ax), 'slow.tan', x);
     },
   },
 
