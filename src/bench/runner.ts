@@ -3,7 +3,7 @@ import { throwIfAborted } from '../backends/types';
 import type { KernelSpec, Reference } from '../kernels/types';
 import type { Environment, RunRecord } from './record';
 import { summarize } from './stats';
-import { verify } from './verify';
+import { mismatchMessage, verify } from './verify';
 
 export const DEFAULT_REPS = 5;
 export const DEFAULT_WARMUP = 1;
@@ -167,7 +167,7 @@ async function measure(
       failure =
         b.index < 0
           ? `output has ${b.got} elements, expected ${b.want}`
-          : `output differs from the float64 reference at index ${b.index}: got ${b.got}, want ${b.want} (tolerance ${tol.abs} + ${tol.rel}·|ref|)`;
+          : mismatchMessage(backend.kind, b.index, b.got, b.want, tol);
     }
   };
   onProgress?.({ phase: 'prepare', backend: backend.label });

@@ -50,3 +50,25 @@ export function verify(output: Float32Array, ref: Reference, tol: Tolerance): Ve
   }
   return { ok: !firstBad, maxAbsErr: maxAbs, maxRelErr: maxRel, firstBad, checked: n };
 }
+
+/** A float32 value WGSL may treat specially: NaN, ±Inf, or a subnormal (which a GPU may flush to 0). */
+const special = (v: number): boolean => !Number.isFinite(v) || (v !== 0 && Math.abs(v) < 2 ** -126);
+
+/**
+ * Why an output element differs, in words. On WebGPU a mismatch where either value is NaN, infinite
+ * or subnormal (and the other is what a GPU may make of it: 0 for a subnormal) is called what it is —
+ * WGSL lets an implementation flush subnormals and assume no NaN or infinity — not a bare mismatch.
+ */
+export function mismatchMessage(
+  kind: string,
+  index: number,
+  got: number,
+  want: number,
+  tol: Tolerance,
+): string {
+  const at = `at index ${index}: got ${got}, want ${want}`;
+  if (kind === 'webgpu' && (special(got) || special(want))) {
+    return `special values differ on this adapter (WGSL lets a GPU flush subnormals to zero and assume no NaN or infinity) ${at}`;
+  }
+  return `output differs from the float64 reference ${at} (tolerance ${tol.abs} + ${tol.rel}·|ref|)`;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCpu } from '../../src/backends/main-thread';
-import { verify } from '../../src/bench/verify';
+import { mismatchMessage, verify } from '../../src/bench/verify';
 import { BS_RATE, blackscholes, normalCdf } from '../../src/kernels/blackscholes';
 import { closedForm, montecarlo } from '../../src/kernels/montecarlo';
 import { KernelRegistry, registry } from '../../src/kernels/registry';
@@ -148,5 +148,27 @@ describe('montecarlo', () => {
     expect(a[0]).not.toBe(c[0]);
     expect(a.length).toBe(2);
     expect(Math.abs(a[0] - closedForm())).toBeLessThan(5 * a[1]);
+  });
+});
+
+describe('mismatch messages', () => {
+  const tol = { abs: 1e-6, rel: 1e-6 };
+  it('calls a WebGPU mismatch at a NaN, an infinity or a flushed subnormal what it is', () => {
+    for (const [got, want] of [
+      [0, 1e-40],
+      [Number.NaN, 1],
+      [1, Number.POSITIVE_INFINITY],
+    ])
+      expect(mismatchMessage('webgpu', 3, got, want, tol)).toBe(
+        `special values differ on this adapter (WGSL lets a GPU flush subnormals to zero and assume no NaN or infinity) at index 3: got ${got}, want ${want}`,
+      );
+  });
+  it('keeps the plain message for ordinary values and for the CPU backends', () => {
+    expect(mismatchMessage('webgpu', 0, 1.5, 1, tol)).toBe(
+      'output differs from the float64 reference at index 0: got 1.5, want 1 (tolerance 0.000001 + 0.000001·|ref|)',
+    );
+    expect(mismatchMessage('main', 0, 0, 1e-40, tol)).toMatch(
+      /^output differs from the float64 reference at index 0/,
+    );
   });
 });
