@@ -104,10 +104,15 @@ export function readOptions(src: OptionText): RunOptions {
   if (code !== undefined) o.code = parseCodes(code);
   const ladder = text('ladder');
   if (ladder !== undefined) o.ladder = flag(spell('ladder'), ladder);
+  const raw: Partial<Record<string, string>> = {};
   for (const n of ['size', 'seed', 'workers', 'reps', 'warmup'] as const) {
-    const v = numberText(n, text(n));
-    if (v !== undefined) o[n] = v;
+    const t = text(n);
+    const v = numberText(n, t);
+    if (v === undefined) continue;
+    o[n] = v;
+    if (t !== undefined && t.trim() !== String(v)) raw[n] = t.trim();
   }
+  typed.set(o, raw);
   if (adapter !== undefined)
     o.adapter = adapter
       .split(',')
@@ -127,12 +132,19 @@ export function numberText(name: string, v: string | null | undefined): number |
   return n;
 }
 
-function intIn(name: string, v: unknown, lo: number, hi: number): number {
+/**
+ * Numbers as the user typed them, for messages: `1e30` or `99999999999999999999` is echoed as written,
+ * not as the float it became (1e+30, 100000000000000000000). Kept beside the options readOptions made.
+ */
+const typed = new WeakMap<RunOptions, Partial<Record<string, string>>>();
+
+function intIn(name: string, v: unknown, lo: number, hi: number, asTyped?: string): number {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isFinite(n) || !Number.isInteger(n)) {
     throw new InputError(`${name} must be an integer from ${lo} to ${hi}, got '${String(v)}'`);
   }
-  if (n < lo || n > hi) throw new InputError(`${name} must be an integer from ${lo} to ${hi}, got ${n}`);
+  if (n < lo || n > hi)
+    throw new InputError(`${name} must be an integer from ${lo} to ${hi}, got ${asTyped ?? n}`);
   return n;
 }
 
@@ -199,7 +211,9 @@ export function resolveOptions(o: RunOptions): ResolvedOptions {
     }
     k = registry.get(o.kernel);
   }
-  const size = o.size === undefined ? k.defaultSize : intIn('size', o.size, k.minSize, k.maxSize);
+  const asTyped = typed.get(o) ?? {};
+  const size =
+    o.size === undefined ? k.defaultSize : intIn('size', o.size, k.minSize, k.maxSize, asTyped.size);
   const need = hostBytes(k, size);
   if (need > HOST_BUDGET_BYTES) {
     const mib = (b: number) => `${Math.ceil(b / 2 ** 20)} MiB`;
@@ -207,10 +221,14 @@ export function resolveOptions(o: RunOptions): ResolvedOptions {
       `size ${size} needs ${mib(need)} for ${k.id === 'expr' ? 'the expression' : k.id}'s inputs and output; a run may use at most ${mib(HOST_BUDGET_BYTES)}: choose a smaller size`,
     );
   }
-  const seed = o.seed === undefined ? 1 : intIn('seed', o.seed, 0, 2 ** 32 - 1);
-  const reps = o.reps === undefined ? DEFAULT_REPS : intIn('reps', o.reps, 1, MAX_REPS);
-  const warmup = o.warmup === undefined ? DEFAULT_WARMUP : intIn('warmup', o.warmup, 0, MAX_WARMUP);
-  const workers = o.workers === undefined ? undefined : intIn('workers', o.workers, MIN_WORKERS, MAX_WORKERS);
+  const seed = o.seed === undefined ? 1 : intIn('seed', o.seed, 0, 2 ** 32 - 1, asTyped.seed);
+  const reps = o.reps === undefined ? DEFAULT_REPS : intIn('reps', o.reps, 1, MAX_REPS, asTyped.reps);
+  const warmup =
+    o.warmup === undefined ? DEFAULT_WARMUP : intIn('warmup', o.warmup, 0, MAX_WARMUP, asTyped.warmup);
+  const workers =
+    o.workers === undefined
+      ? undefined
+      : intIn('workers', o.workers, MIN_WORKERS, MAX_WORKERS, asTyped.workers);
   const backends = o.backends === undefined ? [...BACKEND_KINDS] : parseBackends(o.backends);
   const adapter = (o.adapter ?? []).map((s) => s.trim()).filter(Boolean);
   const code = o.code === undefined ? [...CPU_CODES] : parseCodes(o.code);

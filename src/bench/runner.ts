@@ -41,6 +41,8 @@ export interface RunHooks {
   onRecord?: (r: RunRecord) => void;
   /** Called after every repetition with the record so far (statistics over the samples taken). */
   onPartial?: (r: RunRecord) => void;
+  /** Something the user should know before the work starts (a main-thread run predicted to be long). */
+  onNotice?: (text: string) => void;
   /** Lets a page repaint (progress, the spinner) before blocking work; outside the timed spans. */
   yieldToUi?: () => Promise<void>;
 }

@@ -24,7 +24,13 @@ export function progressText(p: Progress): string {
 
 /** The same configuration (a partial record and its final one). */
 function sameRow(a: RunRecord, b: RunRecord): boolean {
-  return a.device === b.device && a.size === b.size && a.workers === b.workers && a.kernel === b.kernel;
+  return (
+    a.device === b.device &&
+    a.code === b.code &&
+    a.size === b.size &&
+    a.workers === b.workers &&
+    a.kernel === b.kernel
+  );
 }
 
 /** What a host does when a run ends (the page fires `playground-results`; the widget `race-complete`). */
@@ -128,6 +134,10 @@ export class RunController implements ReactiveController {
         signal: abort.signal,
         onProgress: (p) => {
           if (mine()) this.set({ progress: `${step}${progressText(p)}` });
+        },
+        // said before the work starts (a long main-thread run), not after it
+        onNotice: (text) => {
+          if (mine() && !this.notices.includes(text)) this.set({ notices: [...this.notices, text] });
         },
         // A backend's row appears after its first repetition and is replaced as more finish.
         onPartial: upsert,

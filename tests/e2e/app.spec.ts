@@ -150,3 +150,16 @@ test('the speedup ladder from the URL: JavaScript, WebAssembly, WebAssembly work
   await page.locator('#run').click();
   await expect(page).not.toHaveURL(/ladder=1/);
 });
+
+test('a long main-thread run is announced before it starts, and Cancel still stops it', async ({ page }) => {
+  await page.goto('/?kernel=matmul&size=2048&backends=main&code=js&reps=1&warmup=0');
+  await page.locator('#run').click();
+  // 2·2048³ flops at a modest typical speed: tens of seconds, said at once, not after the run
+  await expect(page.locator('[role=note]')).toContainText(
+    /the main thread will need about \d+ (s|min) for this run \(\d+ (s|min) per repetition, predicted from a typical speed\); it works in slices, so the page stays usable and Cancel stops it/,
+    { timeout: 5000 },
+  );
+  await page.locator('#cancel').click();
+  await expect(page.locator('#error')).toContainText('the run was cancelled', { timeout: 5000 });
+  await expect(page.locator('#run')).toBeEnabled();
+});

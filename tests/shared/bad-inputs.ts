@@ -32,7 +32,12 @@ export const BAD_INPUTS: BadInput[] = [
   row(
     'astronomical size',
     { kernel: 'sq2', size: '1e30' },
-    'size must be an integer from 1 to 268435456, got 1e+30',
+    'size must be an integer from 1 to 268435456, got 1e30',
+  ),
+  row(
+    'a size past float precision, echoed as typed',
+    { kernel: 'sq2', size: '99999999999999999999' },
+    'size must be an integer from 1 to 268435456, got 99999999999999999999',
   ),
   row(
     'size beyond a sane share of memory',
