@@ -1,4 +1,7 @@
 import { SHADERS } from '../shaders.gen';
+import { elementwiseWasm } from '../wasm/elementwise';
+import type { V } from '../wasm/vec';
+import * as vec from '../wasm/vec';
 import { ELEMENT_TEST_SIZES, elementSweep } from './common';
 import { elementwisePlan } from './gpu-program';
 import { uniformArray } from './rng';
@@ -59,6 +62,39 @@ function erfc(z: number): number {
   }
   return Math.exp(-z * z) / Math.sqrt(Math.PI) / f;
 }
+
+/** The WebAssembly program: four options at a time in float32, the same formulas and CDF. */
+const wasm = elementwiseWasm({
+  inputs: 3,
+  outputsPerItem: 2,
+  body(fn, lib, [S, X, T]) {
+    const r = BS_RATE;
+    const v = BS_VOL;
+    const sqrtT = fn.let(vec.sqrt(T));
+    const vsqrtT = fn.let(vec.mul(vec.cf(v), sqrtT));
+    const d1 = fn.let(vec.div(fn.madd(vec.cf(r + 0.5 * v * v), T, lib.call('log', vec.div(S, X))), vsqrtT));
+    const d2 = fn.let(vec.sub(d1, vsqrtT));
+    const cnd = (d: V): V => {
+      const k = fn.let(vec.div(vec.cf(1), fn.madd(vec.cf(0.2316419), vec.abs(d), vec.cf(1))));
+      const poly = fn.let(
+        vec.mul(k, fn.poly(k, [0.31938153, -0.356563782, 1.781477937, -1.821255978, 1.330274429])),
+      );
+      const c = fn.let(
+        vec.mul(
+          vec.mul(vec.cf(0.3989422804014327), lib.call('exp', vec.mul(vec.cf(-0.5), vec.mul(d, d)))),
+          poly,
+        ),
+      );
+      return fn.let(vec.sel(vec.gt(d, vec.cf(0)), vec.sub(vec.cf(1), c), c));
+    };
+    const c1 = cnd(d1);
+    const c2 = cnd(d2);
+    const xe = fn.let(vec.mul(X, lib.call('exp', vec.mul(vec.cf(-r), T))));
+    const call = vec.sub(vec.mul(S, c1), vec.mul(xe, c2));
+    const put = vec.sub(vec.mul(xe, vec.sub(vec.cf(1), c2)), vec.mul(S, vec.sub(vec.cf(1), c1)));
+    return [call, put];
+  },
+});
 
 /** One option per work item; its call and put are written side by side (out[2i], out[2i + 1]). */
 const cpu: CpuProgram = {
@@ -166,5 +202,6 @@ export const blackscholes: KernelSpec = {
   // counted as 50 flops. Bytes: three inputs read, two outputs written.
   work: (size) => ({ flops: 50 * size, bytes: 20 * size }),
   cpu,
+  wasm,
   gpu,
 };
