@@ -1,5 +1,6 @@
 import { SHADERS } from '../shaders.gen';
 import { normalCdf } from './blackscholes';
+import { montecarloWasm } from './montecarlo-wasm';
 import { PHILOX_WGSL, philox4x32 } from './philox';
 import type { CpuProgram, GpuPass, GpuProgram, GpuShader, KernelSpec } from './types';
 
@@ -258,5 +259,6 @@ export const montecarlo: KernelSpec = {
   // ~10 flops each), one exp: counted as 64 · 60 flops. Bytes: nothing streams; 8 read, 8 written.
   work: (paths) => ({ flops: MC.steps * 60 * paths, bytes: 16 }),
   cpu,
+  wasm: montecarloWasm,
   gpu,
 };

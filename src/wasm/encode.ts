@@ -67,6 +67,7 @@ export const OP = {
   'f64.div': 0xa3,
   'f64.min': 0xa4,
   'f64.max': 0xa5,
+  'i32.trunc_f32_u': 0xa9,
   'f32.demote_f64': 0xb6,
   'f64.promote_f32': 0xbb,
 } as const;
@@ -140,6 +141,8 @@ export const SIMD = {
   'f64x2.div': 0xf3,
   'f64x2.min': 0xf4,
   'f64x2.max': 0xf5,
+  'i64x2.extmul_low_i32x4_u': 0xde,
+  'i64x2.extmul_high_i32x4_u': 0xdf,
   'i32x4.trunc_sat_f32x4_s': 0xf8,
   'f32x4.convert_i32x4_s': 0xfa,
   'f32x4.relaxed_madd': 0x105,

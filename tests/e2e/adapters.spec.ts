@@ -123,3 +123,27 @@ test('a link that autoruns without adapter= runs on the default adapter, whateve
   await page.goto('/?kernel=sq2&size=1000');
   await expect(page.locator('kp-adapters tr[data-adapter="compat-opengles"] input')).toBeChecked();
 });
+
+test('at 1280 px the adapter table fits the page, or scrolls inside its own box: nothing is cut off', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/');
+  await expect(page.locator('kp-adapters tbody tr')).toHaveCount(2);
+  const box = await page.locator('kp-adapters').evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return {
+      right: r.right,
+      scroll: el.scrollWidth,
+      client: el.clientWidth,
+      page: document.documentElement.scrollWidth,
+    };
+  });
+  // the box ends inside the viewport and the page itself does not scroll sideways
+  expect(box.right).toBeLessThanOrEqual(1280);
+  expect(box.page).toBeLessThanOrEqual(1280);
+  // whatever does not fit is reachable by scrolling the box (overflow-x: auto)
+  if (box.scroll > box.client) {
+    expect(await page.locator('kp-adapters').evaluate((el) => getComputedStyle(el).overflowX)).toBe('auto');
+  }
+});

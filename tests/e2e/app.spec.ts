@@ -126,7 +126,7 @@ test('montecarlo shows its estimate ± standard error beside the closed-form pri
 }) => {
   await page.goto('/?kernel=montecarlo&size=8192&reps=1&autorun=1');
   const recs = await page.evaluate(() => window.playground.results);
-  expect(rowsOf(recs ?? [])).toEqual(expectedRows(['main', 'workers', 'webgpu'], false));
+  expect(rowsOf(recs ?? [])).toEqual(expectedRows(['main', 'workers', 'webgpu']));
   for (const r of recs ?? []) expect(r.ok, r.error).toBe(true);
   await expect(page.locator('kp-results tbody tr').first()).toContainText(
     'Black–Scholes closed form 12.8216',

@@ -208,10 +208,11 @@ describe('cli run montecarlo', () => {
     ]);
     expect(wasm.code, wasm.stderr).toBe(0);
     expect(rowsOf(JSON.parse(wasm.stdout))).toEqual(['main:wasm', 'workers:wasm']);
+    // the fault-injection kernels are the ones without a WebAssembly program
     const both = cli([
       'run',
       '--kernel',
-      'montecarlo',
+      'fault-throw',
       '--size',
       '1000',
       '--backends',
@@ -220,15 +221,15 @@ describe('cli run montecarlo', () => {
       '1',
       '--json',
     ]);
-    expect(both.code, both.stderr).toBe(0);
+    expect(both.code).toBe(1); // its JavaScript row runs, and fails by design
     expect(rowsOf(JSON.parse(both.stdout))).toEqual(['main:js']);
     expect(both.stderr).toContain(
-      'note: WebAssembly SIMD rows skipped: montecarlo has no WebAssembly SIMD program yet',
+      'note: WebAssembly SIMD rows skipped: fault-throw has no WebAssembly SIMD program yet',
     );
     const only = cli([
       'run',
       '--kernel',
-      'montecarlo',
+      'fault-throw',
       '--size',
       '1000',
       '--backends',
@@ -238,7 +239,7 @@ describe('cli run montecarlo', () => {
     ]);
     expect(only.code).toBe(3);
     expect(only.stderr).toContain(
-      'WebAssembly SIMD was asked for, but montecarlo has no WebAssembly SIMD program yet',
+      'WebAssembly SIMD was asked for, but fault-throw has no WebAssembly SIMD program yet',
     );
   });
 
