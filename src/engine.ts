@@ -3,6 +3,7 @@ import { WorkerPool } from './backends/pool';
 import { type Backend, type BackendKind, CODE_LABEL, type CpuCode } from './backends/types';
 import { WebGpuBackend } from './backends/webgpu';
 import { WorkerPoolBackend } from './backends/worker-pool';
+import { MainThreadForecast } from './bench/forecast';
 import { type ResolvedOptions, type RunOptions, resolveOptions } from './bench/options';
 import type { RunRecord } from './bench/record';
 import { type RunHooks, runBenchmark } from './bench/runner';
@@ -31,6 +32,7 @@ export class Engine {
   private gpuBackends = new Map<string, WebGpuBackend>();
   private main: Record<CpuCode, MainThreadBackend>;
   private wasmReason: Promise<string | null> | null = null;
+  private readonly forecast = new MainThreadForecast();
   onDeviceLost: ((message: string) => void) | null = null;
 
   constructor(readonly runtime: Runtime) {
@@ -199,7 +201,7 @@ export class Engine {
         if (errorKind(e) === 'input') throw e;
       }
     }
-    const warning = this.longMainRun(o, backends);
+    const warning = this.runtime.mainThreadSliceMs ? this.forecast.warning(o, backends) : null;
     if (warning) {
       notes.push(warning);
       hooks.onNotice?.(warning);
@@ -219,48 +221,8 @@ export class Engine {
       this.runtime.env(),
       hooks,
     );
-    this.learnRates(records, kernel);
+    this.forecast.learn(records, kernel);
     return { records, notes, options: o };
-  }
-
-  /** Main-thread speed seen in this session, per (bound, code): work units per ms. */
-  private rates = new Map<string, number>();
-
-  private learnRates(records: readonly RunRecord[], kernel: KernelSpec): void {
-    for (const r of records) {
-      if (r.backend !== 'main' || !r.ok || !r.medianMs) continue;
-      const w = kernel.work(r.size);
-      this.rates.set(
-        `${kernel.bound}:${r.code}`,
-        (kernel.bound === 'compute' ? w.flops : w.bytes) / r.medianMs,
-      );
-    }
-  }
-
-  /**
-   * In a page, a main-thread run predicted to take over LONG_MAIN_RUN_MS in all (cold, warm-up and
-   * repetitions) is announced before it starts: how long, from what, and that the page stays usable.
-   * The prediction scales this session's measured main-thread speed for the same kind of kernel, or a
-   * deliberately modest typical speed before anything was measured.
-   */
-  private longMainRun(o: ResolvedOptions, backends: readonly Backend[]): string | null {
-    if (!this.runtime.mainThreadSliceMs) return null;
-    const k = o.spec;
-    const w = k.work(o.size);
-    const amount = k.bound === 'compute' ? w.flops : w.bytes;
-    let perRun = 0;
-    let measured = false;
-    for (const b of backends) {
-      if (b.kind !== 'main') continue;
-      const seen = this.rates.get(`${k.bound}:${b.code}`);
-      measured ||= seen !== undefined;
-      perRun += amount / (seen ?? TYPICAL_MAIN_RATE[k.bound][b.code === 'wasm' ? 'wasm' : 'js']);
-    }
-    const total = perRun * (1 + o.warmup + o.reps);
-    if (total < LONG_MAIN_RUN_MS) return null;
-    const s = (ms: number) =>
-      ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
-    return `the main thread will need about ${s(total)} for this run (${s(perRun)} per repetition, predicted from ${measured ? "this session's earlier runs" : 'a typical speed'}); it works in slices, so the page stays usable and Cancel stops it — fewer repetitions or a smaller size make it shorter`;
   }
 
   /** Live resources, for tests and leak checks: workers, pending calls, GPU devices and buffers. */
@@ -311,14 +273,6 @@ export class Engine {
     this.gpuBackends.clear();
   }
 }
-
-/** A main-thread run predicted to take longer than this in all is announced before it starts. */
-export const LONG_MAIN_RUN_MS = 10_000;
-/** Modest main-thread speeds (flops or bytes per ms) for predictions before anything was measured. */
-const TYPICAL_MAIN_RATE = {
-  compute: { js: 0.5e6, wasm: 10e6 },
-  memory: { js: 1e6, wasm: 10e6 },
-} as const;
 
 export interface RunStrictness {
   /** An adapter id this machine lacks is an error (the CLI), not a fallback with a notice (a shared URL). */
