@@ -1,5 +1,5 @@
 /**
- * Accuracy of the compiled tier's vectorised float32 math (src/wasm/math.ts) against float64, over
+ * Accuracy of the compiled tier's vectorised float32 math (src/wasm/math-functions.ts) against float64, over
  * dense samples of every range that matters, and its special values against NumPy's float32 rules
  * (which the JavaScript tier follows: float64 Math rounded to float32). Prints the table the README's
  * accuracy section quotes.
