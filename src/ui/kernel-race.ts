@@ -68,7 +68,8 @@ export class KernelRace extends LitElement {
   /** The race's options from the attributes (the URL's and the CLI's parser); throws InputError for a bad one. */
   options(): RunOptions {
     const o = readOptions({ get: (n) => this.getAttribute(n) });
-    return { ...o, reps: o.reps ?? 3 };
+    o.reps ??= 3; // set on the parsed object itself, which keeps numbers as typed for messages
+    return o;
   }
 
   override connectedCallback(): void {
