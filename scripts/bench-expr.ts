@@ -64,7 +64,7 @@ function python(): {
   );
   if (r.status !== 0) {
     process.stderr.write(
-      `NumPy/numexpr not measured: ${r.error?.message ?? r.stderr.trim().split('\n').pop()}\n`,
+      `NumPy/numexpr not measured: ${r.error?.message ?? r.stderr.trim().split('\n').pop()} (install them: bash scripts/ensure-deps.sh --bench)\n`,
     );
     return null;
   }

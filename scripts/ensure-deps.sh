@@ -3,6 +3,7 @@
 #   - npm packages (npm ci when node_modules is missing or older than the lock file)
 #   - Debian's chromium (headless browser tests; never a Playwright browser download)
 #   - Mesa's Vulkan driver (lavapipe) >= 23 from bookworm-backports (Dawn in Node needs it)
+#   - with --bench: NumPy, numexpr and SciPy for /usr/bin/python3 (the benches compare against them)
 # Progress goes to stderr. Needs root (or sudo) only when a system package is missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -53,4 +54,15 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >&2
 else
   log "npm: packages present"
+fi
+
+# --- the benches' Python peers (only with --bench: the tests never need them) ----------------
+if [ "${1:-}" = "--bench" ]; then
+  if /usr/bin/python3 -c 'import numpy, numexpr, scipy' 2>/dev/null; then
+    log "python3 numpy/numexpr/scipy: present"
+  else
+    log "python3 numpy/numexpr/scipy: installing Debian's packages (the benches' peers)"
+    apt_update
+    apt_install python3-numexpr python3-scipy
+  fi
 fi
