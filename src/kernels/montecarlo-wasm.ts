@@ -9,7 +9,7 @@
  *
  * Entry point (src/wasm/runtime.ts): run(key, out, paths, start, end, first, scratch).
  */
-import { Body, EMPTY, I32, moduleBytes, V128 } from '../wasm/encode';
+import { Body, EMPTY, type FuncDef, I32, moduleBytes, V128 } from '../wasm/encode';
 import { IMPORT_FUNCS, MathLib } from '../wasm/math';
 import type { WasmCode, WasmForm } from '../wasm/runtime';
 import * as v from '../wasm/vec';
@@ -20,6 +20,73 @@ const M0 = 0xd2511f53 | 0;
 const M1 = 0xcd9e8d57 | 0;
 const W0 = 0x9e3779b9;
 const W1 = 0xbb67ae85;
+
+/** The high 32 bits of the lanes' 64-bit products c·x (c a constant). */
+const mulhi =
+  (c: number, x: V): V =>
+  (bb) => {
+    x(bb);
+    bb.i32x4(c);
+    bb.simd('i64x2.extmul_low_i32x4_u');
+    x(bb);
+    bb.i32x4(c);
+    bb.simd('i64x2.extmul_high_i32x4_u');
+    bb.shuffle([4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31]);
+  };
+const imul =
+  (c: number, x: V): V =>
+  (bb) => {
+    x(bb);
+    bb.i32x4(c);
+    bb.simd('i32x4.mul');
+  };
+/**
+ * Ten Philox rounds on four lanes of counters under per-lane keys (the same arithmetic as philox.ts):
+ * the key schedule adds the Weyl constants, the products are i64x2.extmul's.
+ */
+function philox(fn: Fn, counter: V[], key0: V, key1: V): V[] {
+  let [x0, x1, x2, x3] = counter;
+  for (let round = 0; round < 10; round++) {
+    const k0 = fn.let(v.iadd(key0, ci((W0 * round) | 0)));
+    const k1 = fn.let(v.iadd(key1, ci((W1 * round) | 0)));
+    const hi0 = fn.let(mulhi(M0, x0));
+    const lo0 = fn.let(imul(M0, x0));
+    const hi1 = fn.let(mulhi(M1, x2));
+    const lo1 = fn.let(imul(M1, x2));
+    const n0 = fn.let(v.xor(v.xor(hi1, x1), k0));
+    const n2 = fn.let(v.xor(v.xor(hi0, x3), k1));
+    x0 = n0;
+    x1 = lo1;
+    x2 = n2;
+    x3 = lo0;
+  }
+  return [x0, x1, x2, x3];
+}
+
+/**
+ * A second export for the known-answer test: philox(at) reads six i32x4 vectors at `at` (counter words
+ * 0–3, key words 0–1; lane k is the k-th test vector) and writes the four output words after them.
+ */
+function philoxExport(): FuncDef {
+  const b = new Body([I32]);
+  const fn = new Fn(0, false, { body: b, args: [] });
+  const load =
+    (k: number): V =>
+    (bb) =>
+      bb.get(0).mem('v128.load', 16 * k, 2);
+  const out = philox(
+    fn,
+    [0, 1, 2, 3].map((k) => fn.let(load(k))),
+    fn.let(load(4)),
+    fn.let(load(5)),
+  );
+  out.forEach((w, k) => {
+    b.get(0);
+    w(b);
+    b.mem('v128.store', 96 + 16 * k, 2);
+  });
+  return { params: [I32], results: [], body: b, export: 'philox' };
+}
 
 function emit(form: WasmForm): Uint8Array<ArrayBuffer> {
   const [KEY, OUT, , START, END, FIRST] = [0, 1, 2, 3, 4, 5];
@@ -42,25 +109,6 @@ function emit(form: WasmForm): Uint8Array<ArrayBuffer> {
   b.get(seed).simd('i32x4.splat').set(seedv);
   for (const acc of [s0, s1, q0, q1]) b.f64x2(0).set(acc);
 
-  /** The high 32 bits of the lanes' 64-bit products c·x (c a constant). */
-  const mulhi =
-    (c: number, x: V): V =>
-    (bb) => {
-      x(bb);
-      bb.i32x4(c);
-      bb.simd('i64x2.extmul_low_i32x4_u');
-      x(bb);
-      bb.i32x4(c);
-      bb.simd('i64x2.extmul_high_i32x4_u');
-      bb.shuffle([4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31]);
-    };
-  const imul =
-    (c: number, x: V): V =>
-    (bb) => {
-      x(bb);
-      bb.i32x4(c);
-      bb.simd('i32x4.mul');
-    };
   /** ((x >>> 8) + 0.5)·2^-24: a uniform in (0, 1) from the top 24 bits, as every backend makes it. */
   const u01 = (x: V): V =>
     v.mul(
@@ -85,25 +133,12 @@ function emit(form: WasmForm): Uint8Array<ArrayBuffer> {
   b.op('loop', EMPTY);
   {
     // Philox4x32-10 of counter (path, j, 0, 0) under key (seed, 0)
-    let x0: V = get(path);
-    let x1: V = fn.let((bb) => bb.get(j).simd('i32x4.splat'));
-    let x2: V = ci(0);
-    let x3: V = ci(0);
-    for (let round = 0; round < 10; round++) {
-      const k0 = fn.let(v.iadd(get(seedv), ci((W0 * round) | 0)));
-      const k1 = ci((W1 * round) | 0);
-      const hi0 = fn.let(mulhi(M0, x0));
-      const lo0 = fn.let(imul(M0, x0));
-      const hi1 = fn.let(mulhi(M1, x2));
-      const lo1 = fn.let(imul(M1, x2));
-      const n0 = fn.let(v.xor(v.xor(hi1, x1), k0));
-      const n2 = fn.let(v.xor(v.xor(hi0, x3), k1));
-      x0 = n0;
-      x1 = lo1;
-      x2 = n2;
-      x3 = lo0;
-    }
-    const words = [x0, x1, x2, x3];
+    const words = philox(
+      fn,
+      [get(path), fn.let((bb) => bb.get(j).simd('i32x4.splat')), ci(0), ci(0)],
+      get(seedv),
+      ci(0),
+    );
     for (let h = 0; h < 4; h += 2) {
       const r = fn.let(v.sqrt(v.mul(cf(-2), lib.call('log', u01(words[h])))));
       const theta = fn.let(v.mul(cf(2 * Math.PI), v.sub(u01(words[h + 1]), cf(0.5))));
@@ -155,6 +190,7 @@ function emit(form: WasmForm): Uint8Array<ArrayBuffer> {
   b.get(OUT).get(q0).get(q1).simd('f64x2.add').tee(total).lane('f64x2.extract_lane', 0);
   b.get(total).lane('f64x2.extract_lane', 1).op('f64.add').op('f32.demote_f64').scalarMem('f32.store', 4);
   lib.add({ params: b.params, results: [], body: b, export: 'run' });
+  lib.add(philoxExport());
   return moduleBytes({ shared: form.shared, imports: IMPORT_FUNCS, funcs: lib.funcs });
 }
 

@@ -1,11 +1,15 @@
 /**
- * Philox4x32-10 against Random123's known-answer vectors, in JavaScript and in WGSL (through Dawn): the
+ * Philox4x32-10 against Random123's known-answer vectors, in JavaScript, in WebAssembly (the montecarlo
+ * module's own rounds, through its `philox` export) and in WGSL (through Dawn): the
  * Monte Carlo kernel's paths are the same on every backend only if both generators are exactly this one.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../../src/backends/webgpu';
+import { montecarloWasm } from '../../src/kernels/montecarlo-wasm';
 import { PHILOX_WGSL, philox4x32 } from '../../src/kernels/philox';
 import { nodeRuntime } from '../../src/runtime/node';
+import { importObject } from '../../src/wasm/math';
+import { compiledModule } from '../../src/wasm/runtime';
 
 const KAT: [counter: number[], key: number[], want: string][] = [
   [[0, 0, 0, 0], [0, 0], '6627e8d5 e169c58d bc57ac4c 9b00dbd8'],
@@ -31,6 +35,27 @@ describe('Philox4x32-10', () => {
     philox4x32(c[0], c[1], c[2], c[3], k[0], k[1], out);
     expect(hex(out)).toBe(want);
   });
+
+  it.each([false, true])(
+    'WebAssembly (i64x2.extmul products, four lanes) gives the same three vectors (shared memory: %s)',
+    async (shared) => {
+      const memory = new WebAssembly.Memory(
+        shared ? { initial: 1, maximum: 1, shared: true } : { initial: 1 },
+      );
+      const module = await compiledModule(montecarloWasm, { shared, relaxed: false });
+      const { exports } = await WebAssembly.instantiate(module, importObject(memory));
+      // six vectors of four lanes: counter words 0-3 and key words 0-1, lane k = test vector k
+      const words = new Uint32Array(memory.buffer, 0, 40);
+      KAT.forEach(([c, k], lane) => {
+        [...c, ...k].forEach((w, j) => {
+          words[4 * j + lane] = w;
+        });
+      });
+      (exports.philox as (at: number) => void)(0);
+      for (const [lane, [, , want]] of KAT.entries())
+        expect(hex([0, 1, 2, 3].map((j) => words[24 + 4 * j + lane]))).toBe(want);
+    },
+  );
 
   it('WGSL (16-bit-half mulhi) gives the same three vectors on the GPU', async () => {
     const device = await gpu.getDevice();
