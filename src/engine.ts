@@ -69,7 +69,7 @@ export class Engine {
     explicitBackends: boolean,
     strict: RunStrictness = {},
   ): Promise<{ backends: Backend[]; notes: string[] }> {
-    if (o.ladder) return this.ladderBackends(o);
+    if (o.ladder) return this.ladderBackends(o, strict);
     const backends: Backend[] = [];
     const notes: string[] = [];
     const codes = await this.cpuCodes(o, notes);
@@ -115,7 +115,10 @@ export class Engine {
    * the main thread, WebAssembly in the pool (JavaScript where there is no WebAssembly program), and
    * WebGPU on the first chosen adapter. A rung this machine cannot climb is skipped with a note.
    */
-  private async ladderBackends(o: ResolvedOptions): Promise<{ backends: Backend[]; notes: string[] }> {
+  private async ladderBackends(
+    o: ResolvedOptions,
+    strict: RunStrictness,
+  ): Promise<{ backends: Backend[]; notes: string[] }> {
     const notes: string[] = [];
     const codes = await this.cpuCodes({ ...o, backends: ['main', 'workers'], code: ['js', 'wasm'] }, notes);
     const best = codes.includes('wasm') ? 'wasm' : 'js';
@@ -127,6 +130,7 @@ export class Engine {
     const gpu = await this.backendsFor(
       { ...o, ladder: false, backends: ['webgpu'], adapter: o.adapter.slice(0, 1) },
       false,
+      strict,
     );
     backends.push(...gpu.backends.slice(0, 1));
     notes.push(...gpu.notes);

@@ -128,7 +128,10 @@ export class WorkerPoolBackend implements Backend {
       });
     const { kernel, size, shared, inputs } = prep;
     const { cpu } = kernel;
-    const chunks = splitRange(cpu.items(size), this.pool.size, cpu.align);
+    // Shared WebAssembly memory has a scratch and partial slot per worker the pool had at prepare; the
+    // pool (shared by every widget of a page) may have been resized since: use no more chunks than slots.
+    const parts = shared?.wasm ? Math.min(this.pool.size, shared.wasm.scratch.length) : this.pool.size;
+    const chunks = splitRange(cpu.items(size), parts, cpu.align);
     const ref: KernelRef = {
       kernel: kernel.id,
       ...(kernel.source ?? {}),

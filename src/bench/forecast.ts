@@ -41,17 +41,19 @@ export class MainThreadForecast {
     const w = k.work(o.size);
     const amount = k.bound === 'compute' ? w.flops : w.bytes;
     let perRun = 0;
-    let measured = false;
+    let measured = 0;
+    let typical = 0;
     for (const b of backends) {
       if (b.kind !== 'main') continue;
       const seen = this.rates.get(`${k.bound}:${b.code}`);
-      measured ||= seen !== undefined;
+      if (seen === undefined) typical++;
+      else measured++;
       perRun += amount / (seen ?? TYPICAL_MAIN_RATE[k.bound][b.code === 'wasm' ? 'wasm' : 'js']);
     }
     const total = perRun * (1 + o.warmup + o.reps);
     if (total < LONG_MAIN_RUN_MS) return null;
     const s = (ms: number) =>
       ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
-    return `the main thread will need about ${s(total)} for this run (${s(perRun)} per repetition, predicted from ${measured ? "this session's earlier runs" : 'a typical speed'}); it works in slices, so the page stays usable and Cancel stops it — fewer repetitions or a smaller size make it shorter`;
+    return `the main thread will need about ${s(total)} for this run (${s(perRun)} per repetition, predicted from ${!typical ? "this session's earlier runs" : !measured ? 'a typical speed' : "this session's earlier runs and a typical speed"}); it works in slices, so the page stays usable and Cancel stops it — fewer repetitions or a smaller size make it shorter`;
   }
 }

@@ -52,11 +52,18 @@ export function hasRelaxedSimd(): boolean {
   return relaxedCache;
 }
 
-/** Why WebAssembly cannot run here (a page whose CSP lacks 'wasm-unsafe-eval'), or null. */
+/**
+ * Why the compiled tier cannot run here, or null: no WebAssembly at all, WebAssembly without SIMD128
+ * (older engines), or a Content-Security-Policy without 'wasm-unsafe-eval' (compiling is refused).
+ */
 export async function wasmUnavailableReason(): Promise<string | null> {
   if (typeof WebAssembly === 'undefined') return 'this browser has no WebAssembly';
+  const b = new Body([]);
+  b.f32x4(0).op('drop');
+  const simd = moduleBytes({ shared: false, imports: [], funcs: [{ params: [], results: [], body: b }] });
+  if (!WebAssembly.validate(simd)) return "this browser's WebAssembly has no SIMD128";
   try {
-    await WebAssembly.compile(moduleBytes({ shared: false, imports: [], funcs: [] }));
+    await WebAssembly.compile(simd);
     return null;
   } catch (e) {
     return `WebAssembly cannot be compiled here (${e instanceof Error ? e.message : String(e)}): a Content-Security-Policy needs 'wasm-unsafe-eval'`;
@@ -180,7 +187,7 @@ export async function bindKernel(
  */
 export class PrivateWasm {
   private memory = new WebAssembly.Memory({ initial: 1 });
-  private readonly entries = new Map<WasmCode, Map<string, Promise<Entry>>>();
+  private readonly entries = new WeakMap<WasmCode, Map<string, Promise<Entry>>>();
 
   private entry(code: WasmCode, form: WasmForm): Promise<Entry> {
     let m = this.entries.get(code);
@@ -192,6 +199,8 @@ export class PrivateWasm {
     let e = m.get(key);
     if (!e) {
       e = instantiate(code, form, this.memory);
+      // a failure is reported once, not kept: the next call tries again
+      e.catch(() => m?.delete(key));
       m.set(key, e);
     }
     return e;

@@ -18,7 +18,8 @@ export function createWorkerApi(crash: () => Promise<never>): WorkerApi {
       throw e;
     }
   };
-  const own = new PrivateWasm();
+  // made on first use: a browser without WebAssembly still runs the JavaScript chunks
+  let own: PrivateWasm | null = null;
   return {
     runShared: async (c: SharedChunk) => {
       if (!c.wasm) return runSharedJs(c);
@@ -37,6 +38,7 @@ export function createWorkerApi(crash: () => Promise<never>): WorkerApi {
       if (!c.wasm) return runCopiedJs(c);
       const kernel = lookupKernel(c.kernel, c.expr, c.ranges);
       const outLength = kernel.cpu.reduce ? kernel.cpu.reduce.width : c.outputLength;
+      own ??= new PrivateWasm();
       const out = await own.run(kernel, c.wasm.relaxed, c.size, c.inputs, outLength, c.items, c.first);
       return transfer(out, [out.buffer]);
     },

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCpu } from '../../src/backends/main-thread';
 import { WorkerPool } from '../../src/backends/pool';
 import { WorkerPoolBackend } from '../../src/backends/worker-pool';
+import { verify } from '../../src/bench/verify';
 import { splitRange } from '../../src/kernels/common';
 import { getKernel, registry } from '../../src/kernels/registry';
 import { nodeWorkerFactory } from '../../src/runtime/node';
@@ -101,4 +102,25 @@ describe('faults', () => {
     );
     expect(() => new WorkerPool(nodeWorkerFactory, 1.5)).toThrow('workers must be an integer from 1 to 64');
   });
+});
+
+describe('WebAssembly in a shared pool', () => {
+  it.each(['matmul', 'sum'])(
+    '%s stays right when the pool is resized between prepare and run (one scratch and partial slot per prepared worker)',
+    async (id) => {
+      const p = pool(2);
+      const k = getKernel(id);
+      const size = id === 'matmul' ? 67 : 100_003;
+      const backend = new WorkerPoolBackend(p, { shared: true, code: 'wasm', relaxed: false });
+      const inputs = k.makeInputs(size, 5);
+      const prep = await backend.prepare(k, size, inputs);
+      p.resize(3); // another widget on the page asked for more workers
+      const { output } = await backend.run(prep);
+      const v = verify(output, k.reference(inputs, size), k.tolerance(size));
+      expect(v.firstBad).toBeUndefined();
+      p.resize(1);
+      const again = await backend.run(prep);
+      expect(verify(again.output, k.reference(inputs, size), k.tolerance(size)).ok).toBe(true);
+    },
+  );
 });
