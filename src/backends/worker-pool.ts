@@ -1,7 +1,7 @@
 import { transfer } from 'comlink';
 import { splitRange } from '../kernels/common';
 import type { KernelSpec } from '../kernels/types';
-import { arenaBytes, hasRelaxedSimd, WasmArena } from '../wasm/runtime';
+import { arenaSize, hasRelaxedSimd, WasmArena } from '../wasm/runtime';
 import type { KernelRef } from '../worker/api';
 import type { WorkerPool } from './pool';
 import {
@@ -87,15 +87,15 @@ export class WorkerPoolBackend implements Backend {
     const workers = this.pool.size;
     const scratch = code.scratchBytes?.(size) ?? 0;
     const width = kernel.cpu.reduce?.width ?? 0;
-    const bytes =
-      inputs.reduce((n, x) => n + arenaBytes(x.length), 0) +
-      arenaBytes(kernel.outputLength(size)) +
-      workers * (arenaBytes(width) + arenaBytes(scratch / 4)) +
-      64;
+    const outputLength = Math.max(1, kernel.outputLength(size));
+    const bytes = arenaSize(
+      [...inputs.map((x) => x.length), outputLength, ...Array<number>(workers).fill(Math.max(1, width))],
+      Array<number>(workers).fill(scratch),
+    );
     const arena = new WasmArena(bytes, true);
     const shared = {
       inputs: inputs.map((x) => arena.copyIn(x)),
-      output: arena.alloc(Math.max(1, kernel.outputLength(size))),
+      output: arena.alloc(outputLength),
       wasm: {
         memory: arena.memory,
         scratch: Array.from({ length: workers }, () => arena.allocBytes(scratch)),

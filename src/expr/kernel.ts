@@ -8,7 +8,7 @@ import {
 } from '../kernels/common';
 import { DEFAULT_INPUT, drawInput, type Ranges, type VarInput } from '../kernels/rng';
 import type { KernelSpec } from '../kernels/types';
-import type { WasmCode } from '../wasm/runtime';
+import { perForm, type WasmCode } from '../wasm/runtime';
 import { Cascade } from './compile-js';
 import { emitJs } from './emit-js';
 import { emitWasm } from './emit-wasm';
@@ -73,17 +73,7 @@ function countOps(p: Program): number {
 
 /** The expression's WebAssembly module in each form, emitted when first asked for. */
 function wasmCode(program: Program): WasmCode {
-  const forms = new Map<string, Uint8Array<ArrayBuffer>>();
-  return {
-    bytes(form) {
-      const key = `${form.shared}${form.relaxed}`;
-      const known = forms.get(key);
-      if (known) return known;
-      const b = emitWasm(program, form);
-      forms.set(key, b);
-      return b;
-    },
-  };
+  return perForm((form) => emitWasm(program, form));
 }
 
 /** Compiles an expression into a kernel for every backend; throws ExprError with a column. */

@@ -14,7 +14,7 @@
  */
 import { Body, EMPTY, I32, moduleBytes, V128 } from '../wasm/encode';
 import { IMPORT_FUNCS } from '../wasm/math';
-import type { WasmCode, WasmForm } from '../wasm/runtime';
+import { perForm, type WasmCode, type WasmForm } from '../wasm/runtime';
 
 /** Rows of B per packed slab (k-block) and rows of A per packed block. */
 const KC = 256;
@@ -366,15 +366,4 @@ function emit(form: WasmForm): Uint8Array<ArrayBuffer> {
   });
 }
 
-const forms = new Map<string, Uint8Array<ArrayBuffer>>();
-export const matmulWasm: WasmCode = {
-  bytes(form) {
-    const key = `${form.shared}${form.relaxed}`;
-    const known = forms.get(key);
-    if (known) return known;
-    const bytes = emit(form);
-    forms.set(key, bytes);
-    return bytes;
-  },
-  scratchBytes,
-};
+export const matmulWasm: WasmCode = perForm(emit, scratchBytes);

@@ -11,7 +11,7 @@
  */
 import { Body, EMPTY, type FuncDef, I32, moduleBytes, V128 } from '../wasm/encode';
 import { IMPORT_FUNCS, MathLib } from '../wasm/math';
-import type { WasmCode, WasmForm } from '../wasm/runtime';
+import { perForm, type WasmCode, type WasmForm } from '../wasm/runtime';
 import * as v from '../wasm/vec';
 import { cf, ci, Fn, type V } from '../wasm/vec';
 import { MC } from './montecarlo';
@@ -194,14 +194,4 @@ function emit(form: WasmForm): Uint8Array<ArrayBuffer> {
   return moduleBytes({ shared: form.shared, imports: IMPORT_FUNCS, funcs: lib.funcs });
 }
 
-const forms = new Map<string, Uint8Array<ArrayBuffer>>();
-export const montecarloWasm: WasmCode = {
-  bytes(form) {
-    const key = `${form.shared}${form.relaxed}`;
-    const known = forms.get(key);
-    if (known) return known;
-    const bytes = emit(form);
-    forms.set(key, bytes);
-    return bytes;
-  },
-};
+export const montecarloWasm: WasmCode = perForm(emit);

@@ -9,7 +9,7 @@
  */
 import { Body, EMPTY, I32, moduleBytes, V128 } from './encode';
 import { IMPORT_FUNCS, MathLib } from './math';
-import type { WasmCode, WasmForm } from './runtime';
+import { perForm, type WasmCode, type WasmForm } from './runtime';
 import { Fn, type V } from './vec';
 
 export interface ElementwiseKernel {
@@ -86,15 +86,5 @@ function emit(k: ElementwiseKernel, form: WasmForm): Uint8Array<ArrayBuffer> {
 
 /** The kernel's WebAssembly program, emitted per form on first use. */
 export function elementwiseWasm(k: ElementwiseKernel): WasmCode {
-  const forms = new Map<string, Uint8Array<ArrayBuffer>>();
-  return {
-    bytes(form) {
-      const key = `${form.shared}${form.relaxed}`;
-      const known = forms.get(key);
-      if (known) return known;
-      const bytes = emit(k, form);
-      forms.set(key, bytes);
-      return bytes;
-    },
-  };
+  return perForm((form) => emit(k, form));
 }

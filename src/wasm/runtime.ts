@@ -30,7 +30,36 @@ type Entry = (...args: number[]) => void;
 
 /** Arrays in an arena are 64-byte aligned and padded by 16 bytes (a last partial vector may read past the end). */
 const roundUp = (n: number, to: number) => Math.ceil(n / to) * to;
-export const arenaBytes = (floats: number): number => roundUp(4 * floats + 16, 64);
+const arenaBytes = (floats: number): number => roundUp(4 * floats + 16, 64);
+/** Room for `bytes` of working memory in an arena (64-byte aligned, padded like the arrays). */
+const scratchSpan = (bytes: number): number => roundUp(bytes + 16, 64);
+/** The bytes an arena's contents need: float32 arrays of these lengths and scratch regions of these sizes. */
+export function arenaSize(floats: readonly number[], scratch: readonly number[] = []): number {
+  return floats.reduce((n, f) => n + arenaBytes(f), 0) + scratch.reduce((n, b) => n + scratchSpan(b), 0);
+}
+
+/**
+ * A WasmCode whose module is emitted once per form, on first use (bytes are deterministic: the main
+ * thread and every worker compile the same).
+ */
+export function perForm(
+  emit: (form: WasmForm) => Uint8Array<ArrayBuffer>,
+  scratchBytes?: (size: number) => number,
+): WasmCode {
+  const forms = new Map<string, Uint8Array<ArrayBuffer>>();
+  return {
+    bytes(form) {
+      const key = `${form.shared}${form.relaxed}`;
+      let bytes = forms.get(key);
+      if (!bytes) {
+        bytes = emit(form);
+        forms.set(key, bytes);
+      }
+      return bytes;
+    },
+    ...(scratchBytes ? { scratchBytes } : {}),
+  };
+}
 const PAGE = 65536;
 /** WebAssembly's 32-bit memories end at 4 GiB (65536 pages). */
 const MAX_PAGES = 65536;
@@ -139,7 +168,7 @@ export class WasmArena {
   /** A byte address of `bytes` bytes of working memory. */
   allocBytes(bytes: number): number {
     const at = this.top;
-    this.top += roundUp(Math.max(bytes, 16), 64);
+    this.top += scratchSpan(bytes);
     return at;
   }
 }
@@ -162,18 +191,14 @@ export async function bindKernel(
   inputs: readonly Float32Array[],
   outputLength: number,
   form: WasmForm,
-  extraScratch = 0,
 ): Promise<WasmBound> {
   const code = kernel.wasm;
   if (!code) throw new Error(`kernel '${kernel.id}' has no WebAssembly program`);
   const scratch = code.scratchBytes?.(size) ?? 0;
-  const bytes =
-    inputs.reduce((n, x) => n + arenaBytes(x.length), 0) +
-    arenaBytes(outputLength) +
-    roundUp(scratch + 16, 64) +
-    extraScratch +
-    64;
-  const arena = new WasmArena(bytes, form.shared);
+  const arena = new WasmArena(
+    arenaSize([...inputs.map((x) => x.length), outputLength], [scratch]),
+    form.shared,
+  );
   const inArena = inputs.map((x) => arena.copyIn(x));
   const output = arena.alloc(outputLength);
   const scratchAt = arena.allocBytes(scratch);
@@ -220,11 +245,7 @@ export class PrivateWasm {
     if (!code) throw new Error(`kernel '${kernel.id}' has no WebAssembly program`);
     const entry = await this.entry(code, { shared: false, relaxed });
     const scratch = code.scratchBytes?.(size) ?? 0;
-    const need =
-      64 +
-      slices.reduce((n, x) => n + arenaBytes(x.length), 0) +
-      arenaBytes(outputLength) +
-      roundUp(scratch + 16, 64);
+    const need = 64 + arenaSize([...slices.map((x) => x.length), outputLength], [scratch]);
     const have = this.memory.buffer.byteLength;
     if (need > have) {
       const pages = Math.ceil((need - have) / PAGE);
