@@ -214,6 +214,8 @@ export function resolveOptions(o: RunOptions): ResolvedOptions {
   const asTyped = typed.get(o) ?? {};
   const size =
     o.size === undefined ? k.defaultSize : intIn('size', o.size, k.minSize, k.maxSize, asTyped.size);
+  const sizeError = k.sizeError?.(size);
+  if (sizeError) throw new InputError(sizeError);
   const need = hostBytes(k, size);
   if (need > HOST_BUDGET_BYTES) {
     const mib = (b: number) => `${Math.ceil(b / 2 ** 20)} MiB`;

@@ -1,3 +1,4 @@
+import { backtest } from './backtest';
 import { blackscholes } from './blackscholes';
 import { faultCrash, faultThrow } from './faults';
 import { matmul } from './matmul';
@@ -38,7 +39,7 @@ export class KernelRegistry {
 }
 
 export const registry = new KernelRegistry();
-for (const k of [sq2, saxpy, sum, matmul, blackscholes, montecarlo, faultThrow, faultCrash])
+for (const k of [sq2, saxpy, sum, matmul, blackscholes, montecarlo, backtest, faultThrow, faultCrash])
   registry.register(k);
 
 export function getKernel(id: string): KernelSpec {

@@ -134,6 +134,8 @@ export interface KernelSpec {
   /** Smallest and largest legal size before device limits. */
   minSize: number;
   maxSize: number;
+  /** A legal size this kernel still cannot run, in words (checked after minSize and maxSize). */
+  sizeError?(size: number): string | undefined;
   /** Sizes a size sweep visits, at most `maxElements` elements per array. */
   sweepSizes(maxElements: number): number[];
   /** The answer in words, for kernels whose output is a few numbers (shown beside the timings). */

@@ -87,9 +87,11 @@ test('window.playground.run returns records and a bad option rejects with a mess
       (e: Error) => e.message,
     ),
   );
-  expect(err).toBe("unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes, montecarlo");
+  expect(err).toBe(
+    "unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes, montecarlo, backtest",
+  );
   await expect(page.locator('#error')).toHaveText(
-    "unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes, montecarlo",
+    "unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes, montecarlo, backtest",
   );
 });
 

@@ -22,7 +22,10 @@ test('autorun resolves window.playground.results with the records and fires play
 });
 
 for (const [query, message] of [
-  ['kernel=nope', "unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes, montecarlo"],
+  [
+    'kernel=nope',
+    "unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes, montecarlo, backtest",
+  ],
   ['kernel=sq2&size=abc', "size must be an integer, got 'abc'"],
   ['kernel=sq2&size=-5', 'size must be an integer from 1 to 268435456, got -5'],
   ['kernel=sq2&backends=cuda', "unknown backend 'cuda': choose from main, workers, webgpu"],

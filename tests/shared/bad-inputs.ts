@@ -50,9 +50,24 @@ export const BAD_INPUTS: BadInput[] = [
     'size must be an integer from 1 to 16384, got 20000',
   ),
   row(
+    'backtest: no pairs',
+    { kernel: 'backtest', size: '0' },
+    'size must be an integer from 1 to 1048576, got 0',
+  ),
+  row(
+    'backtest: a sweep whose longest window exceeds the series',
+    { kernel: 'backtest', size: '600000' },
+    'size 600000 makes a 775 × 775 sweep whose longest slow window, 3873 days, does not fit the 3600-day series (at most 3598 days leaves two trading days): choose at most 518400 pairs',
+  ),
+  row(
+    'backtest: pairs past the limit',
+    { kernel: 'backtest', size: '2000000' },
+    'size must be an integer from 1 to 1048576, got 2000000',
+  ),
+  row(
     'unknown kernel',
     { kernel: 'nope' },
-    "unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes, montecarlo",
+    "unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes, montecarlo, backtest",
   ),
   row(
     'unknown backend',

@@ -80,7 +80,7 @@ describe('cli headless', () => {
     const bad = cli(['headless', '--kernel', 'nope']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.split('\n')[0]).toBe(
-      "error: unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes, montecarlo",
+      "error: unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes, montecarlo, backtest",
     );
     const none = cli(['headless', '--kernel', 'sq2', '--chromium', '/nonexistent/chromium']);
     expect(none.code).toBe(3);

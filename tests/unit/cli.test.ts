@@ -97,7 +97,7 @@ describe('cli run', () => {
   it.each([
     [
       ['run', '--kernel', 'nope'],
-      "error: unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes, montecarlo",
+      "error: unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes, montecarlo, backtest",
     ],
     [['run', '--kernel', 'sum', '--size', '0'], 'error: size must be an integer from 1 to 268435456, got 0'],
     [

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { runCpu } from '../../src/backends/main-thread';
 import { mismatchMessage, verify } from '../../src/bench/verify';
+import {
+  BT,
+  backtest,
+  backtestGrid,
+  longestWindow,
+  MAX_PAIRS_FOR_SERIES,
+  makeSeries,
+} from '../../src/kernels/backtest';
 import { BS_RATE, blackscholes, normalCdf } from '../../src/kernels/blackscholes';
 import { closedForm, montecarlo } from '../../src/kernels/montecarlo';
 import { KernelRegistry, registry } from '../../src/kernels/registry';
@@ -148,6 +156,83 @@ describe('montecarlo', () => {
     expect(a[0]).not.toBe(c[0]);
     expect(a.length).toBe(2);
     expect(Math.abs(a[0] - closedForm())).toBeLessThan(5 * a[1]);
+  });
+});
+
+describe('backtest', () => {
+  it('sweeps a grid of fast × slow windows, row by row, slow always longer', () => {
+    const g = backtestGrid(64 * 64);
+    expect([g.cols, g.rows]).toEqual([64, 64]);
+    expect([g.fast(0), g.slow(0), g.fast(63), g.slow(63), g.fast(64), g.slow(64)]).toEqual([
+      2, 66, 65, 66, 2, 70,
+    ]);
+    expect(longestWindow(64 * 64)).toBe(318);
+    expect(backtest.describeSize(1023)).toBe('1023 window pairs (32 fast × 32 slow)');
+    const pairs = backtest.makeInputs(1023, 1)[1];
+    for (let i = 0; i < 1023; i++) expect(pairs[2 * i]).toBeLessThan(pairs[2 * i + 1]);
+  });
+  it('refuses a sweep whose longest window leaves under two trading days, and only such a sweep', () => {
+    expect(MAX_PAIRS_FOR_SERIES).toBe(720 * 720);
+    expect(backtest.sizeError?.(MAX_PAIRS_FOR_SERIES)).toBeUndefined();
+    expect(longestWindow(MAX_PAIRS_FOR_SERIES)).toBe(BT.days - 2);
+    expect(backtest.sizeError?.(MAX_PAIRS_FOR_SERIES + 1)).toMatch(
+      /longest slow window, 3599 days, does not fit/,
+    );
+  });
+  it('draws a seeded series of whole cents within its bounds, led by its length', () => {
+    const s = makeSeries(BT.days, 7);
+    expect(s[0]).toBe(BT.days);
+    expect(s.length).toBe(BT.days + 1);
+    expect(s[1]).toBe(BT.p0);
+    for (let t = 1; t <= BT.days; t++) {
+      expect(Number.isInteger(s[t])).toBe(true);
+      expect(s[t]).toBeGreaterThanOrEqual(BT.minCents);
+      expect(s[t]).toBeLessThanOrEqual(BT.maxCents);
+    }
+    expect(makeSeries(BT.days, 7)).toEqual(s);
+    expect(makeSeries(BT.days, 8)).not.toEqual(s);
+  });
+  it('the JavaScript program is the reference to float32 rounding; the sweep finds a best pair', () => {
+    const inputs = backtest.makeInputs(256, 3);
+    const out = runCpu(backtest, 256, inputs);
+    const ref = backtest.reference(inputs, 256);
+    for (let k = 0; k < 512; k++) expect(out[k]).toBe(Math.fround(ref.values[k]));
+    expect(backtest.describeResult?.(out, 256)).toMatch(
+      /^best pair fast \d+ \/ slow \d+ days: Sharpe -?\d+\.\d\d, total return [+-]\d+\.\d%$/,
+    );
+  });
+  it("the tolerance catches a look-ahead bug: trading on the same day's close", () => {
+    const size = 1024;
+    const inputs = backtest.makeInputs(size, 5);
+    const [series, pairs] = inputs;
+    const days = series[0];
+    const p = (t: number) => series[1 + t];
+    const out = new Float32Array(2 * size);
+    for (let i = 0; i < size; i++) {
+      const f = pairs[2 * i];
+      const s = pairs[2 * i + 1];
+      let wealth = 1;
+      let sum = 0;
+      let sumSq = 0;
+      for (let t = s; t < days; t++) {
+        let sf = 0;
+        let ss = 0;
+        for (let k = t - s + 1; k <= t; k++) ss += p(k); // the close of t itself: look-ahead
+        for (let k = t - f + 1; k <= t; k++) sf += p(k);
+        if (sf * s > ss * f) {
+          const r = (p(t) - p(t - 1)) / p(t - 1);
+          wealth *= 1 + r;
+          sum += r;
+          sumSq += r * r;
+        }
+      }
+      const n = days - s;
+      const mean = sum / n;
+      out[2 * i] = wealth - 1;
+      out[2 * i + 1] = (mean / Math.sqrt((sumSq - sum * mean) / (n - 1))) * Math.sqrt(252);
+    }
+    const v = verify(out, backtest.reference(inputs, size), backtest.tolerance(size));
+    expect(v.ok).toBe(false);
   });
 });
 
