@@ -45,6 +45,20 @@ export interface RunHooks {
   onNotice?: (text: string) => void;
   /** Lets a page repaint (progress, the spinner) before blocking work; outside the timed spans. */
   yieldToUi?: () => Promise<void>;
+  /**
+   * A backend's verified output, for kernels that draw it (`picture`): a copy, after its record is
+   * final. Not called for a run that failed verification.
+   */
+  onOutput?: (o: RunOutput) => void;
+}
+
+/** The output a backend computed, and what it is of. */
+export interface RunOutput {
+  kernel: string;
+  size: number;
+  seed: number;
+  device: string;
+  output: Float32Array;
 }
 
 function message(e: unknown): string {
@@ -152,7 +166,7 @@ async function measure(
   ref: Reference,
   backend: Backend,
   plan: RunPlan,
-  { signal, onProgress, yieldToUi }: RunHooks,
+  { signal, onProgress, yieldToUi, onOutput }: RunHooks,
   keep: (p: Prepared) => void,
   partial: (samples: number[], coldMs: number) => void,
 ): Promise<Partial<RunRecord>> {
@@ -231,6 +245,14 @@ async function measure(
       }
     }
   }
+  if (!failure && kernel.picture)
+    onOutput?.({
+      kernel: kernel.id,
+      size,
+      seed: plan.seed,
+      device: backend.label,
+      output: Float32Array.from(last),
+    });
   const s = summarize(samples);
   const out: Partial<RunRecord> = {
     ok: !failure,

@@ -240,12 +240,25 @@ function reference(series: Float32Array, pairs: Float32Array, size: number) {
   return { indices: null, values, errors };
 }
 
-/** The total return of holding the series from its first day to its last. */
-export function buyAndHold(series: Float32Array): number {
-  return series[series[0]] / series[1] - 1;
+/** Buying on the first day and holding to the last, in words: the yardstick for the sweep. */
+export function buyAndHold(series: Float32Array): string {
+  const days = series[0];
+  let sum = 0;
+  let sumSq = 0;
+  for (let t = 1; t < days; t++) {
+    const r = (series[1 + t] - series[t]) / series[t];
+    sum += r;
+    sumSq += r * r;
+  }
+  const total = series[days] / series[1] - 1;
+  return `Buy and hold over all ${days} days: Sharpe ${sharpe(sum, sumSq, days - 1).toFixed(2)}, total return ${pct(total)}`;
 }
 
-const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`;
+const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}%`;
+
+/** A pair and its outputs in words: "fast 7 / slow 230 days: Sharpe 0.79, total return +390.4%". */
+export const describePair = (fast: number, slow: number, totalReturn: number, sharpe: number): string =>
+  `fast ${fast} / slow ${slow} days: Sharpe ${sharpe.toFixed(2)}, total return ${pct(totalReturn)}`;
 
 /** The MA crossover swept over (fast, slow) window pairs on one seeded price series. */
 export const backtest: KernelSpec = {
@@ -268,6 +281,7 @@ export const backtest: KernelSpec = {
     return `size ${size} makes a ${g.cols} × ${g.rows} sweep whose longest slow window, ${longest} days, does not fit the ${BT.days}-day series (at most ${BT.days - 2} days leaves two trading days): choose at most ${MAX_PAIRS_FOR_SERIES} pairs`;
   },
   sweepSizes: (maxElements) => [16, 256, 1024, 4096, 16384, 65536].filter((n) => 2 * n <= maxElements),
+  picture: 'sweep-heatmap',
   testSizes: [1, 3, 255, 1023, 2053],
   inputNames: ['series', 'pairs'],
   inputLength: (size, input) => (input === 0 ? BT.days + 1 : 2 * size),
@@ -277,7 +291,7 @@ export const backtest: KernelSpec = {
     let best = 0;
     for (let i = 1; i < size; i++) if (output[2 * i + 1] > output[2 * best + 1]) best = i;
     const g = backtestGrid(size);
-    return `best pair fast ${g.fast(best)} / slow ${g.slow(best)} days: Sharpe ${output[2 * best + 1].toFixed(2)}, total return ${pct(output[2 * best])}`;
+    return `best pair ${describePair(g.fast(best), g.slow(best), output[2 * best], output[2 * best + 1])}`;
   },
   reference: (inputs, size) => reference(inputs[0], inputs[1], size),
   // The positions are exact on every target (whole cents, integer comparisons); float32 programs differ

@@ -140,6 +140,8 @@ export interface KernelSpec {
   sweepSizes(maxElements: number): number[];
   /** The answer in words, for kernels whose output is a few numbers (shown beside the timings). */
   describeResult?(output: Float32Array, size: number): string;
+  /** The page draws this kernel's output as a picture (the backtest sweep's heatmap). */
+  picture?: 'sweep-heatmap';
   /** Awkward sizes the conformance suite runs on every backend (odd, tiny, not multiples of tiles). */
   testSizes: readonly number[];
   /** Not listed in the UI or CLI help (fault injection for tests). */

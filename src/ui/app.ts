@@ -304,7 +304,7 @@ export class KpApp extends LitElement {
           ? html`<div class="notice" id="background-warning" role="note">The tab was in the background during this run: browsers throttle background tabs, so these timings may be too slow. Keep the tab visible while it runs.</div>`
           : nothing
       }
-      <kp-results-panel .records=${this.runs.records} .view=${this.runs.view}></kp-results-panel>
+      <kp-results-panel .records=${this.runs.records} .output=${this.runs.output} .view=${this.runs.view}></kp-results-panel>
     `;
   }
 }

@@ -5,6 +5,7 @@ import type { RunRecord } from '../bench/record';
 import type { Engine } from '../engine';
 import { EnvironmentError } from '../errors';
 import { registry } from '../kernels/registry';
+import './heatmap';
 import { RunController } from './run-controller';
 
 /** One engine (one worker pool, one GPU device per adapter) for every widget on the page. */
@@ -165,6 +166,7 @@ export class KernelRace extends LitElement {
             }${isolated ? '' : ' This page is not cross-origin isolated: the workers get copies of the data, and timers are coarse, so short runs are batched.'}</div>`
           : nothing
       }
+      ${this.runs.output ? html`<kp-sweep-heatmap part="heatmap" .output=${this.runs.output}></kp-sweep-heatmap>` : nothing}
       ${this.runs.notices.map((n) => html`<div class="note notice" part="notice" role="note">${n}</div>`)}
       ${this.runs.error ? html`<div class="error" part="error" role="alert">${this.runs.error}</div>` : nothing}
     </div>`;

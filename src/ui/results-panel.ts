@@ -2,7 +2,9 @@ import { css, html, LitElement, nothing } from 'lit';
 import { toMarkdown } from '../bench/columns';
 import { toCsv } from '../bench/export';
 import type { RunRecord } from '../bench/record';
+import type { RunOutput } from '../bench/runner';
 import './charts';
+import './heatmap';
 import './results-table';
 
 export type View = 'run' | 'scaling' | 'sweep' | 'ladder';
@@ -15,16 +17,20 @@ export type View = 'run' | 'scaling' | 'sweep' | 'ladder';
 export class KpResultsPanel extends LitElement {
   static override properties = {
     records: { attribute: false },
+    output: { attribute: false },
     view: {},
     copied: { state: true },
   };
   declare records: RunRecord[];
+  /** A verified output to draw (the backtest sweep's heatmap), or null. */
+  declare output: RunOutput | null;
   declare view: View;
   declare copied: string;
 
   constructor() {
     super();
     this.records = [];
+    this.output = null;
     this.view = 'run';
     this.copied = '';
   }
@@ -74,6 +80,7 @@ export class KpResultsPanel extends LitElement {
               <kp-spread-chart id="spread-chart" .records=${this.records}></kp-spread-chart>`;
     return html`
       <kp-results id="results" .records=${this.records}></kp-results>
+      ${this.output ? html`<kp-sweep-heatmap id="heatmap" .output=${this.output}></kp-sweep-heatmap>` : nothing}
       <div class="exports" part="exports">
         <button type="button" id="export-json" @click=${() => this.download(`${this.fileBase()}.json`, 'application/json', `${JSON.stringify(this.records, null, 2)}\n`)}>Download JSON</button>
         <button type="button" id="export-csv" @click=${() => this.download(`${this.fileBase()}.csv`, 'text/csv', toCsv(this.records))}>Download CSV</button>

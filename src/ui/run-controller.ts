@@ -1,7 +1,7 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ExperimentHooks } from '../bench/experiments';
 import type { RunRecord } from '../bench/record';
-import type { Progress } from '../bench/runner';
+import type { Progress, RunOutput } from '../bench/runner';
 import { errorKind, userMessage } from '../errors';
 import type { View } from './results-panel';
 
@@ -53,6 +53,8 @@ export class RunController implements ReactiveController {
   /** Whether the error is a cancellation (shown neutrally, not as a failure). */
   cancelled = false;
   notices: string[] = [];
+  /** The latest verified output of a kernel that draws one (the backtest's heatmap). */
+  output: RunOutput | null = null;
   view: View = 'run';
   /** The tab went to the background during the run (browsers throttle it: timings suffer). */
   backgrounded = false;
@@ -74,7 +76,15 @@ export class RunController implements ReactiveController {
     patch: Partial<
       Pick<
         RunController,
-        'records' | 'running' | 'progress' | 'error' | 'cancelled' | 'notices' | 'view' | 'backgrounded'
+        | 'records'
+        | 'running'
+        | 'progress'
+        | 'error'
+        | 'cancelled'
+        | 'notices'
+        | 'view'
+        | 'backgrounded'
+        | 'output'
       >
     >,
   ): void {
@@ -119,6 +129,7 @@ export class RunController implements ReactiveController {
       cancelled: false,
       notices: [],
       records: [],
+      output: null,
       backgrounded: hidden(),
     });
     let step = '';
@@ -138,6 +149,9 @@ export class RunController implements ReactiveController {
         // said before the work starts (a long main-thread run), not after it
         onNotice: (text) => {
           if (mine() && !this.notices.includes(text)) this.set({ notices: [...this.notices, text] });
+        },
+        onOutput: (o) => {
+          if (mine()) this.set({ output: o });
         },
         // A backend's row appears after its first repetition and is replaced as more finish.
         onPartial: upsert,

@@ -135,6 +135,60 @@ test('montecarlo shows its estimate ± standard error beside the closed-form pri
   );
 });
 
+test('the backtest sweep draws a heatmap of Sharpe ratios, best pair ringed, readable by keyboard', async ({
+  page,
+}) => {
+  await page.goto('/?kernel=backtest&size=1024&reps=1&autorun=1');
+  const recs = (await page.evaluate(() => window.playground.results)) ?? [];
+  expect(rowsOf(recs)).toEqual(expectedRows(['main', 'workers', 'webgpu']));
+  for (const r of recs) expect(r.ok, r.error).toBe(true);
+  const best = recs[0].result?.replace(/^best pair /, '') ?? '';
+  expect(best).toMatch(/^fast \d+ \/ slow \d+ days: Sharpe /);
+  // every backend found the same best pair; the heatmap names it and the readout starts on it
+  for (const r of recs) expect(r.result).toBe(recs[0].result);
+  const heatmap = page.locator('kp-sweep-heatmap');
+  await expect(heatmap.locator('#best')).toHaveText(best);
+  await expect(heatmap.locator('figcaption')).toContainText('32 × 32');
+  await expect(heatmap.locator('#readout')).toHaveText(best);
+  // the canvas is painted: the colour scale spans many shades, not a blank or flat rectangle
+  const shades = await heatmap.locator('canvas').evaluate((c: HTMLCanvasElement) => {
+    const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+    const seen = new Set<number>();
+    for (let k = 0; k < data.length; k += 4)
+      if (data[k + 3]) seen.add((data[k] << 16) | (data[k + 1] << 8) | data[k + 2]);
+    return seen.size;
+  });
+  expect(shades).toBeGreaterThan(100);
+  await expect(heatmap.locator('figcaption')).toContainText(
+    /Buy and hold over all 3600 days: Sharpe -?\d\.\d\d/,
+  );
+  // arrows move between pairs (one fast window to the right or left), Home returns to the best
+  await heatmap.locator('canvas').focus();
+  const fastOf = async () =>
+    Number(/^fast (\d+)/.exec((await heatmap.locator('#readout').textContent()) ?? '')?.[1]);
+  const start = await fastOf();
+  await page.keyboard.press(start < 33 ? 'ArrowRight' : 'ArrowLeft');
+  expect(await fastOf()).toBe(start < 33 ? start + 1 : start - 1);
+  await page.keyboard.press('Home');
+  await expect(heatmap.locator('#readout')).toHaveText(best);
+  // the sweep downloads as CSV: a header and one row per pair
+  const download = page.waitForEvent('download');
+  await heatmap.locator('#sweep-csv').click();
+  const text = await (await download).createReadStream().then(
+    (s) =>
+      new Promise<string>((resolve) => {
+        let t = '';
+        s.on('data', (d) => {
+          t += d;
+        });
+        s.on('end', () => resolve(t));
+      }),
+  );
+  const lines = text.trim().split('\n');
+  expect(lines[0]).toBe('fast,slow,total_return,sharpe');
+  expect(lines).toHaveLength(1025);
+});
+
 test('the speedup ladder from the URL: JavaScript, WebAssembly, WebAssembly workers, WebGPU, each verified, charted', async ({
   page,
 }) => {
