@@ -306,7 +306,8 @@ export class KpSweepHeatmap extends LitElement {
   }
 }
 
-customElements.define('kp-sweep-heatmap', KpSweepHeatmap);
+// the widget's embed.js may be loaded twice on a page: the second copy keeps the first's element
+if (!customElements.get('kp-sweep-heatmap')) customElements.define('kp-sweep-heatmap', KpSweepHeatmap);
 declare global {
   interface HTMLElementTagNameMap {
     'kp-sweep-heatmap': KpSweepHeatmap;

@@ -113,7 +113,7 @@ test('two widgets on a page without isolation, from another origin: both race, a
 
 test('the built site has the blog page with live widgets that run', async ({ page }) => {
   await page.goto('/blog.html');
-  await expect(page.locator('kernel-race')).toHaveCount(7);
+  await expect(page.locator('kernel-race')).toHaveCount(8);
   const recs = await page.evaluate(() =>
     (
       document.querySelector('kernel-race[kernel="saxpy"]') as unknown as {
@@ -137,6 +137,19 @@ test('the built site has the blog page with live widgets that run', async ({ pag
   expect(rungs.every((r) => r.ok)).toBe(true);
   await expect(ladder.locator('[part=verdict]')).toContainText(
     /Speedup ladder over the JavaScript loop: main thread 1\.00× → main thread · WebAssembly SIMD [0-9.]+× → /,
+  );
+  // the backtest widget races the sweep and draws its heatmap, best pair named
+  const sweep = page.locator('kernel-race[kernel="backtest"]');
+  await sweep.evaluate((el) => {
+    el.setAttribute('size', '256');
+    el.setAttribute('reps', '1');
+  });
+  const runs = await sweep.evaluate((el) =>
+    (el as unknown as { run(): Promise<{ ok: boolean; result?: string }[]> }).run(),
+  );
+  expect(runs.every((r) => r.ok)).toBe(true);
+  await expect(sweep.locator('kp-sweep-heatmap #best')).toHaveText(
+    runs[0].result!.replace(/^best pair /, ''),
   );
 });
 
