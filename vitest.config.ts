@@ -1,4 +1,9 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// GPU variant choices made by tests (and the CLIs they spawn) go to a scratch directory, not ~/.cache.
+process.env.KERNEL_PLAYGROUND_CACHE ??= join(tmpdir(), `kernel-playground-test-cache-${process.pid}`);
 
 export default defineConfig({
   test: {

@@ -10,6 +10,9 @@ import { type RunHooks, runBenchmark } from './bench/runner';
 import { EnvironmentError, errorKind } from './errors';
 import { formatRanges } from './expr/kernel';
 import type { ProbedAdapter } from './gpu/adapters';
+import { sizeClass, Tuner } from './gpu/tuner';
+import { gpuPrograms } from './kernels/gpu-program';
+import { registry } from './kernels/registry';
 import type { KernelSpec } from './kernels/types';
 import type { Runtime } from './runtime/types';
 import { wasmUnavailableReason } from './wasm/runtime';
@@ -34,8 +37,11 @@ export class Engine {
   private wasmReason: Promise<string | null> | null = null;
   private readonly forecast = new MainThreadForecast();
   onDeviceLost: ((message: string) => void) | null = null;
+  /** Chooses GPU variants per adapter, remembering choices in the runtime's store. */
+  readonly tuner: Tuner | null;
 
   constructor(readonly runtime: Runtime) {
+    this.tuner = runtime.tuneStore ? new Tuner(runtime.tuneStore()) : null;
     this.main = {
       js: new MainThreadBackend(runtime.mainThreadSliceMs, 'js'),
       wasm: new MainThreadBackend(runtime.mainThreadSliceMs, 'wasm'),
@@ -57,6 +63,7 @@ export class Engine {
     let b = this.gpuBackends.get(p.desc.id);
     if (!b) {
       b = new WebGpuBackend(p);
+      b.tuner = this.tuner;
       b.onDeviceLost = (m) => this.onDeviceLost?.(m);
       this.gpuBackends.set(p.desc.id, b);
     }
@@ -104,7 +111,7 @@ export class Engine {
           }
         }
         if (!chosen.length) chosen.push(adapters[0]);
-        for (const p of new Set(chosen)) backends.push(this.gpuBackend(p));
+        for (const p of new Set(chosen)) backends.push(this.gpuBackend(p).forRun(o.variant, o.retune));
       }
     }
     return { backends, notes };
@@ -180,6 +187,8 @@ export class Engine {
       adapter: o.adapter ?? [],
       reps: 1,
       warmup: 0,
+      variant: null,
+      retune: false,
     };
     const { backends } = await this.backendsFor(resolved, true, { adapters: true });
     const backend = backends[0];
@@ -229,6 +238,70 @@ export class Engine {
     return { records, notes, options: o };
   }
 
+  /**
+   * Times every GPU variant of the kernels (default: every kernel with more than one) on each chosen
+   * adapter at a size (default: each kernel's), remembers the choices, and reports every time.
+   */
+  async tune(
+    options: Pick<RunOptions, 'kernel' | 'expr' | 'ranges' | 'size' | 'adapter'>,
+    hooks: { signal?: AbortSignal; onProgress?: (text: string) => void } = {},
+  ): Promise<TuneResult[]> {
+    const given = options.kernel !== undefined || options.expr !== undefined;
+    const specs = given
+      ? [resolveOptions(options)]
+      : registry
+          .list()
+          .filter((k) => gpuPrograms(k).length > 1)
+          .map((k) => resolveOptions({ kernel: k.id }));
+    const adapters = await this.adapters();
+    if (!adapters.length)
+      throw new EnvironmentError(
+        `tuning needs WebGPU, but ${this.runtime.gpuUnavailableReason() ?? 'no WebGPU adapter was found'}`,
+      );
+    const chosen = options.adapter?.length
+      ? options.adapter.map((id) => {
+          const p = adapters.find((a) => a.desc.id === id);
+          if (!p)
+            throw new EnvironmentError(
+              `adapter '${id}' is not on this machine: it has ${adapters.map((a) => a.desc.id).join(', ')}`,
+            );
+          return p;
+        })
+      : adapters;
+    const out: TuneResult[] = [];
+    for (const p of chosen) {
+      for (const o of specs) {
+        const kernel = o.spec;
+        hooks.onProgress?.(`${p.desc.id}: tuning ${o.expr ?? kernel.id} at size ${o.size}`);
+        const view = this.gpuBackend(p).forRun(null, true);
+        await view.check(kernel, o.size);
+        await view.select(kernel, o.size, kernel.makeInputs(o.size, o.seed), hooks.signal);
+        const sel = view.lastSelection!;
+        out.push({
+          adapterId: p.desc.id,
+          device: view.label,
+          kernel: o.expr !== undefined ? 'expr' : kernel.id,
+          ...(o.expr !== undefined ? { expr: o.expr } : {}),
+          size: o.size,
+          sizeClass: sizeClass(o.size),
+          choice: sel.program.variant,
+          how: sel.how,
+          clock: sel.tune?.clock ?? null,
+          variants: gpuPrograms(kernel).map((g) => ({
+            variant: g.variant,
+            ...(g.summary ? { summary: g.summary } : {}),
+            ms: sel.tune?.ms[g.variant] ?? null,
+            ...(sel.skipped[g.variant] ? { skipped: sel.skipped[g.variant] } : {}),
+            ...(sel.tune?.skipped?.[g.variant] && !sel.skipped[g.variant]
+              ? { skipped: sel.tune.skipped[g.variant] }
+              : {}),
+          })),
+        });
+      }
+    }
+    return out;
+  }
+
   /** Live resources, for tests and leak checks: workers, pending calls, GPU devices and buffers. */
   counters(): {
     workersStarted: number;
@@ -276,6 +349,22 @@ export class Engine {
     for (const b of this.gpuBackends.values()) b.dispose();
     this.gpuBackends.clear();
   }
+}
+
+/** What `tune` found for one (adapter, kernel, size). */
+export interface TuneResult {
+  adapterId: string;
+  device: string;
+  kernel: string;
+  expr?: string;
+  size: number;
+  /** Choices are remembered per size class: the power of two at or below the size. */
+  sizeClass: number;
+  choice: string;
+  how: string;
+  /** 'gpu': timestamps; 'wall': time to result on GPU-resident data; null when nothing was timed. */
+  clock: 'gpu' | 'wall' | null;
+  variants: { variant: string; summary?: string; ms: number | null; skipped?: string }[];
 }
 
 export interface RunStrictness {

@@ -32,5 +32,6 @@ export function toQuery(o: RunOptions): string {
   if (o.adapter?.length) parts.push(['adapter', o.adapter.join(',')]);
   if (o.reps !== undefined) parts.push(['reps', String(o.reps)]);
   if (o.warmup !== undefined) parts.push(['warmup', String(o.warmup)]);
+  if (o.variant) parts.push(['variant', o.variant]);
   return `?${parts.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`;
 }

@@ -31,8 +31,14 @@ export interface RunOutput {
 export interface Prepared {
   readonly kernel: KernelSpec;
   readonly size: number;
+  /** WebGPU: the program variant prepared, and how it was chosen. */
+  readonly variant?: string;
+  readonly variantChoice?: VariantChoice;
   release(): void;
 }
+
+/** How a GPU variant was chosen: pinned by the user, tuned on this adapter, the default, or the only one. */
+export type VariantChoice = 'pinned' | 'tuned' | 'default' | 'only';
 
 export interface Backend {
   readonly kind: BackendKind;
@@ -43,6 +49,11 @@ export interface Backend {
   describe(): Record<string, unknown>;
   /** Refuses (InputError, naming the limit) a size this backend cannot run, before any input is made. */
   check?(kernel: KernelSpec, size: number): Promise<void>;
+  /**
+   * Settles choices that take runs of their own (WebGPU: tuning variants) before the cold run is timed;
+   * the next prepare of this kernel and size uses them.
+   */
+  select?(kernel: KernelSpec, size: number, inputs: Float32Array[], signal?: AbortSignal): Promise<void>;
   prepare(kernel: KernelSpec, size: number, inputs: Float32Array[], signal?: AbortSignal): Promise<Prepared>;
   run(prep: Prepared, signal?: AbortSignal): Promise<RunOutput>;
   dispose(): void;

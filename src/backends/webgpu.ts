@@ -1,10 +1,34 @@
-import { DeviceLostError, KernelError } from '../errors';
+import { DeviceLostError, InputError, KernelError } from '../errors';
 import type { AdapterDescription, ProbedAdapter } from '../gpu/adapters';
 import { DeviceKeeper } from '../gpu/device';
 import { checkLimits, workgroupSize } from '../gpu/pipelines';
 import { encodePlan, type Pass, readTimer, submitPasses, type Timer } from '../gpu/plan';
-import type { KernelSpec } from '../kernels/types';
-import { type Backend, now, type Prepared, type RunOutput, throwIfAborted } from './types';
+import { type TuneRecord, type Tuner, tuneKey, type VariantTime } from '../gpu/tuner';
+import { type DeviceTraits, gpuPrograms, ineligible } from '../kernels/gpu-program';
+import type { GpuProgram, KernelSpec } from '../kernels/types';
+import {
+  type Backend,
+  now,
+  type Prepared,
+  type RunOutput,
+  throwIfAborted,
+  type VariantChoice,
+} from './types';
+
+/** What tuning remembers a kernel by: its id, or an expression's text and input ranges. */
+export function kernelKey(kernel: KernelSpec): string {
+  return kernel.source ? `expr:${kernel.source.expr}:${JSON.stringify(kernel.source.ranges)}` : kernel.id;
+}
+
+/** What the tuner or a pin chose for a (kernel, size). */
+export interface Selection {
+  program: GpuProgram;
+  how: VariantChoice;
+  /** The tuning behind a 'tuned' choice: every variant's time. */
+  tune?: TuneRecord;
+  /** Variants this device or size cannot run, with why. */
+  skipped: Record<string, string>;
+}
 
 interface GpuPrepared extends Prepared {
   device: GPUDevice;
@@ -42,6 +66,14 @@ export class WebGpuBackend implements Backend {
   /** Test hook: called as each phase of prepare and run begins (a test can cancel exactly there). */
   onPhase: ((phase: 'compile' | 'upload' | 'dispatch' | 'readback') => void) | null = null;
   readonly desc: AdapterDescription;
+  /** A variant pinned by the user (URL `variant=`, `--variant`), or null: the tuner or the default chooses. */
+  variant: string | null = null;
+  /** Chooses among a kernel's eligible variants by timing them; null: the default program runs. */
+  tuner: Tuner | null = null;
+  /** Time the variants again at the next selection even if a choice is remembered (the page's "Re-tune"). */
+  retune = false;
+  /** The last selection made (for `tune` and the page). */
+  lastSelection: Selection | null = null;
 
   constructor(probed: ProbedAdapter) {
     this.keeper = new DeviceKeeper(probed);
@@ -99,9 +131,115 @@ export class WebGpuBackend implements Backend {
     };
   }
 
+  private traits(device: GPUDevice): DeviceTraits {
+    return {
+      maxInvocations: device.limits.maxComputeInvocationsPerWorkgroup,
+      features: new Set([...device.features]),
+    };
+  }
+
+  /**
+   * The program a run of (kernel, size) uses: the pinned variant (refused, with why, if it cannot run
+   * here), else the tuner's choice among the eligible variants (timing them unless remembered), else
+   * the default. `tune: false` never times: a remembered choice or the default.
+   */
+  async selection(
+    kernel: KernelSpec,
+    size: number,
+    inputs: Float32Array[] | null,
+    signal?: AbortSignal,
+  ): Promise<Selection> {
+    const device = await this.getDevice();
+    const all = gpuPrograms(kernel);
+    const traits = this.traits(device);
+    const skipped: Record<string, string> = {};
+    for (const p of all) {
+      const why = ineligible(p, traits, size);
+      if (why) skipped[p.variant] = why;
+    }
+    if (this.variant) {
+      const p = all.find((x) => x.variant === this.variant);
+      if (!p)
+        throw new InputError(
+          `${kernel.id} has no GPU variant '${this.variant}': choose one of ${all.map((x) => x.variant).join(', ')}`,
+        );
+      if (skipped[p.variant])
+        throw new InputError(
+          `GPU variant '${p.variant}' of ${kernel.id} cannot run on ${this.desc.label} at size ${size}: it ${skipped[p.variant]}`,
+        );
+      return { program: p, how: 'pinned', skipped };
+    }
+    const ok = all.filter((p) => !skipped[p.variant]);
+    const fallback = ok.includes(kernel.gpu) ? kernel.gpu : (ok[0] ?? kernel.gpu);
+    if (ok.length <= 1) return { program: fallback, how: 'only', skipped };
+    if (!this.tuner) return { program: fallback, how: 'default', skipped };
+    const key = tuneKey(this.desc, kernelKey(kernel), size);
+    const names = ok.map((p) => p.variant);
+    if (!inputs) {
+      const hit = this.retune ? undefined : this.tuner.cached(key, names);
+      return hit
+        ? { program: ok.find((p) => p.variant === hit.variant)!, how: 'tuned', tune: hit, skipped }
+        : { program: fallback, how: 'default', skipped };
+    }
+    const { record } = await this.tuner.choose(
+      key,
+      names,
+      (v) => this.timeVariant(ok.find((p) => p.variant === v)!, kernel, size, inputs, signal),
+      { retune: this.retune, skipped },
+    );
+    this.retune = false;
+    return { program: ok.find((p) => p.variant === record.variant)!, how: 'tuned', tune: record, skipped };
+  }
+
+  /** One variant, briefly: a warm run, then three back-to-back repetitions on the GPU-resident data. */
+  private async timeVariant(
+    program: GpuProgram,
+    kernel: KernelSpec,
+    size: number,
+    inputs: Float32Array[],
+    signal?: AbortSignal,
+  ): Promise<VariantTime> {
+    const prep = await this.prepareProgram(program, kernel, size, inputs, signal, 'default');
+    try {
+      const warm = await this.run(prep, signal);
+      // a slow adapter (seconds per run) is timed by its warm run alone
+      if ((warm.gpuMs ?? warm.wallMs) > 1000)
+        return warm.gpuMs !== undefined
+          ? { ms: warm.gpuMs, clock: 'gpu' }
+          : { ms: warm.wallMs, clock: 'wall' };
+      throwIfAborted(signal);
+      const t = await this.kernelOnly(prep, 3);
+      return t.gpuMs !== undefined ? { ms: t.gpuMs, clock: 'gpu' } : { ms: t.wallMs, clock: 'wall' };
+    } finally {
+      prep.release();
+    }
+  }
+
+  /**
+   * This backend with a pinned variant or a re-tune for one run; the shared backend (its device, pools
+   * and tuner) is the same object underneath, and stays as it was.
+   */
+  forRun(variant: string | null, retune: boolean): WebGpuBackend {
+    if (!variant && !retune) return this;
+    const view = Object.create(this) as WebGpuBackend;
+    view.variant = variant;
+    view.retune = retune;
+    return view;
+  }
+
+  /** Settles the variant (tuning it if need be) before the runner times the cold run. */
+  async select(
+    kernel: KernelSpec,
+    size: number,
+    inputs: Float32Array[],
+    signal?: AbortSignal,
+  ): Promise<void> {
+    this.lastSelection = await this.selection(kernel, size, inputs, signal);
+  }
+
   /** The kernel's plan for this device at a size; refuses a size whose buffers the device cannot hold. */
-  private planFor(device: GPUDevice, kernel: KernelSpec, size: number) {
-    const plan = kernel.gpu.plan(size, {
+  private planFor(device: GPUDevice, kernel: KernelSpec, size: number, program: GpuProgram = kernel.gpu) {
+    const plan = program.plan(size, {
       wg: workgroupSize(device.limits),
       maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
       budget: this.submitBudget,
@@ -111,7 +249,9 @@ export class WebGpuBackend implements Backend {
   }
 
   async check(kernel: KernelSpec, size: number): Promise<void> {
-    this.planFor(await this.getDevice(), kernel, size);
+    const device = await this.getDevice();
+    this.planFor(device, kernel, size);
+    if (this.variant) await this.selection(kernel, size, null); // a pin that cannot run here is refused now
   }
 
   async prepare(
@@ -120,10 +260,22 @@ export class WebGpuBackend implements Backend {
     inputs: Float32Array[],
     signal?: AbortSignal,
   ): Promise<GpuPrepared> {
+    const sel = await this.selection(kernel, size, null, signal);
+    this.lastSelection = sel;
+    return this.prepareProgram(sel.program, kernel, size, inputs, signal, sel.how);
+  }
+
+  private async prepareProgram(
+    program: GpuProgram,
+    kernel: KernelSpec,
+    size: number,
+    inputs: Float32Array[],
+    signal: AbortSignal | undefined,
+    how: VariantChoice,
+  ): Promise<GpuPrepared> {
     const { device, pool, pipelines: cache } = await this.keeper.get();
-    const program = kernel.gpu;
     const wg = workgroupSize(device.limits);
-    const plan = this.planFor(device, kernel, size);
+    const plan = this.planFor(device, kernel, size, program);
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     const owned: GPUBuffer[] = [];
@@ -133,11 +285,14 @@ export class WebGpuBackend implements Backend {
       return b;
     };
     const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+    // Storage buffers are whole vec4s (16 bytes): a vec4 variant's last partial vec4 reads and writes
+    // padding, never read back
+    const vec4s = (bytes: number) => Math.ceil(bytes / 16) * 16;
     const inputBuffers = inputs.map((x, i) =>
-      take(x.byteLength, STORAGE, `${kernel.id}.${kernel.inputNames[i]}`),
+      take(vec4s(x.byteLength), STORAGE, `${kernel.id}.${kernel.inputNames[i]}`),
     );
     const outputBytes = 4 * kernel.outputLength(size);
-    const output = take(outputBytes, STORAGE, `${kernel.id}.out`);
+    const output = take(vec4s(outputBytes), STORAGE, `${kernel.id}.out`);
     const staging = take(
       outputBytes,
       GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
@@ -190,6 +345,8 @@ export class WebGpuBackend implements Backend {
       device,
       kernel,
       size,
+      variant: program.variant,
+      variantChoice: how,
       inputs,
       inputBuffers,
       output,

@@ -26,6 +26,13 @@ export type ColumnId =
   | 'maxAbsErr'
   | 'verified';
 
+/** The GPU variant a row ran, when there was a choice: " · tile128 (tuned)". */
+export function variantText(r: RunRecord, lead = ''): string {
+  return r.variant && r.variantChoice && r.variantChoice !== 'only'
+    ? `${lead}${r.variant} (${r.variantChoice})`
+    : '';
+}
+
 const spread = (r: RunRecord) => (r.p10Ms === null ? '—' : `${formatMs(r.p10Ms)}–${formatMs(r.p90Ms)}`);
 
 export const COLUMNS: Readonly<Record<ColumnId, Column>> = {
@@ -34,7 +41,7 @@ export const COLUMNS: Readonly<Record<ColumnId, Column>> = {
   device: {
     id: 'device',
     head: 'device',
-    text: (r) => r.device + (r.transfer ? ` (${r.transfer})` : ''),
+    text: (r) => r.device + (r.transfer ? ` (${r.transfer})` : '') + variantText(r, ' · '),
   },
   cold: { id: 'cold', head: 'cold ms', text: (r) => formatMs(r.coldMs) },
   median: { id: 'median', head: 'median ms', text: (r) => formatMs(r.medianMs) },

@@ -2,6 +2,7 @@ import { MAX_WORKERS, MIN_WORKERS } from '../backends/pool';
 import { BACKEND_KINDS, type BackendKind, CPU_CODES, type CpuCode } from '../backends/types';
 import { InputError } from '../errors';
 import { cachedExpression, parseRanges, type Ranges, type VarInput } from '../expr/kernel';
+import { gpuPrograms } from '../kernels/gpu-program';
 import { registry } from '../kernels/registry';
 import type { KernelSpec } from '../kernels/types';
 import { DEFAULT_REPS, DEFAULT_WARMUP, MAX_REPS, MAX_WARMUP } from './runner';
@@ -27,6 +28,10 @@ export interface RunOptions {
   adapter?: string[];
   reps?: number;
   warmup?: number;
+  /** Pin a GPU program variant (its id, as records carry it); otherwise the tuner chooses per adapter. */
+  variant?: string;
+  /** Time the GPU variants again though a choice is remembered (the page's Re-tune; not a URL option). */
+  retune?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -44,6 +49,8 @@ export interface ResolvedOptions {
   adapter: string[];
   reps: number;
   warmup: number;
+  variant: string | null;
+  retune: boolean;
 }
 
 export { InputError };
@@ -62,6 +69,7 @@ export const OPTION_NAMES = [
   'adapter',
   'reps',
   'warmup',
+  'variant',
 ] as const;
 export type OptionName = (typeof OPTION_NAMES)[number];
 
@@ -104,6 +112,8 @@ export function readOptions(src: OptionText): RunOptions {
   if (code !== undefined) o.code = parseCodes(code);
   const ladder = text('ladder');
   if (ladder !== undefined) o.ladder = flag(spell('ladder'), ladder);
+  const variant = text('variant');
+  if (variant !== undefined && variant.trim() !== '') o.variant = variant.trim();
   const raw: Partial<Record<string, string>> = {};
   for (const n of ['size', 'seed', 'workers', 'reps', 'warmup'] as const) {
     const t = text(n);
@@ -236,9 +246,20 @@ export function resolveOptions(o: RunOptions): ResolvedOptions {
   const code = o.code === undefined ? [...CPU_CODES] : parseCodes(o.code);
   if (o.ladder !== undefined && typeof o.ladder !== 'boolean')
     throw new InputError('ladder must be true or false');
+  let variant: string | null = null;
+  if (o.variant !== undefined) {
+    const ids = gpuPrograms(k).map((p) => p.variant);
+    if (typeof o.variant !== 'string' || !ids.includes(o.variant))
+      throw new InputError(
+        `${k.id === 'expr' ? 'the expression' : k.id} has no GPU variant '${String(o.variant)}': choose one of ${ids.join(', ')}`,
+      );
+    variant = o.variant;
+  }
   return {
     code,
     ladder: o.ladder === true,
+    variant,
+    retune: o.retune === true,
     kernel: k.id,
     spec: k,
     ranges,

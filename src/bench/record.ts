@@ -1,4 +1,4 @@
-import type { BackendKind, Code } from '../backends/types';
+import type { BackendKind, Code, VariantChoice } from '../backends/types';
 
 /** One measured configuration, exactly as ../shared/CONTRACTS.md defines it (schemaVersion 1). */
 export interface RunRecord {
@@ -13,6 +13,9 @@ export interface RunRecord {
   device: string;
   /** Which code ran: "js" or "wasm" on the main thread and in workers, "wgsl" on WebGPU. */
   code?: Code;
+  /** WebGPU: the program variant that ran, and how it was chosen (pinned, tuned, default, only). */
+  variant?: string;
+  variantChoice?: VariantChoice;
   adapterId?: string;
   fallback?: boolean;
   workers?: number;

@@ -31,7 +31,7 @@ export const MAX_BATCH = 1000;
 
 export type Progress =
   | { phase: 'inputs' | 'reference'; kernel: string }
-  | { phase: 'prepare' | 'cold'; backend: string }
+  | { phase: 'select' | 'prepare' | 'cold'; backend: string }
   | { phase: 'warmup' | 'rep'; backend: string; index: number; of: number };
 
 export interface RunHooks {
@@ -138,6 +138,11 @@ export async function runBenchmark(
         partial,
       );
       Object.assign(base, r);
+      const kept = prep as Prepared | null;
+      if (kept?.variant) {
+        base.variant = kept.variant;
+        base.variantChoice = kept.variantChoice;
+      }
       if (base.ok && base.medianMs) {
         base.gbps = work.bytes / (base.medianMs * 1e6);
         base.gflops = work.flops / (base.medianMs * 1e6);
@@ -186,6 +191,11 @@ async function measure(
           : mismatchMessage(backend.kind, b.index, b.got, b.want, tol);
     }
   };
+  if (backend.select) {
+    onProgress?.({ phase: 'select', backend: backend.label });
+    await yieldToUi?.();
+    await backend.select(kernel, size, inputs, signal); // tuning runs of its own: not in the cold time
+  }
   onProgress?.({ phase: 'prepare', backend: backend.label });
   await yieldToUi?.();
   const t0 = performance.now();

@@ -32,13 +32,19 @@ commands:
   run (--kernel ID | --expr EXPR [--ranges a:LO:HI,...]) [--size N] [--seed S]
       [--backends main,workers,webgpu] [--code js,wasm] [--workers K] [--adapter ID[,ID...]]
       [--reps R] [--warmup W] [--json]
-      [--ladder]
+      [--ladder] [--variant ID] [--retune]
       --code: the CPU backends' code, JavaScript (js) and/or WebAssembly SIMD (wasm); default both
+      --variant: pin a GPU program variant (tune lists them); otherwise each adapter's tuned choice
+      --retune: time the GPU variants again though a choice is remembered
       --ladder: the speedup ladder: JavaScript main thread -> WebAssembly main thread -> WebAssembly
         workers -> WebGPU, each rung verified, with its speedup over the JavaScript loop
   eval --expr EXPR --var NAME=FILE [--var NAME=FILE ...] --backend main|workers|webgpu [--code js|wasm]
       [--adapter ID] --out FILE          (raw little-endian float32 files in and out)
   eval --expr EXPR --print js|wgsl
+  tune [--kernel ID | --expr EXPR] [--size N] [--adapter ID[,ID...]] [--json]
+      times every GPU variant of the kernel (default: every kernel with variants) on each adapter at the
+      size (default: the kernel's), prints each time and the choice, and remembers it (${'$'}KERNEL_PLAYGROUND_CACHE,
+      else ~/.cache/kernel-playground/tune.json)
   adapters [--json]
   headless [run options] [--chromium PATH] [--json]
       the same run inside the system Chromium (CHROMIUM_PATH also works), through the page's URL
@@ -66,6 +72,8 @@ const RUN_OPTIONS = {
   adapter: { type: 'string' },
   reps: { type: 'string' },
   warmup: { type: 'string' },
+  variant: { type: 'string' },
+  retune: { type: 'boolean' },
   json: { type: 'boolean', default: false },
   chromium: { type: 'string' },
 } as const;
@@ -75,10 +83,12 @@ function parseRunArgs(cmd: string, argv: string[]): { opts: RunOptions; json: bo
   const { values } = parseArgs({ args: argv, strict: true, options: RUN_OPTIONS });
   if (cmd !== 'headless' && values.chromium !== undefined)
     throw new InputError("Unknown option '--chromium'");
+  if (cmd === 'headless' && values.retune) throw new InputError("Unknown option '--retune'");
   const opts = readOptions({
     get: (n) => (n === 'ladder' ? (values.ladder ? '1' : undefined) : values[n]),
     spell: (n) => `--${n}${n === 'kernel' ? ' ID' : n === 'expr' ? ' EXPR' : ''}`,
   });
+  if (values.retune) opts.retune = true;
   resolveOptions(opts); // every value checked before anything runs
   return { opts, json: values.json, chromium: values.chromium };
 }
@@ -227,6 +237,63 @@ function userPath(p: string): string {
   return resolve(process.env.INIT_CWD ?? process.cwd(), p);
 }
 
+async function cmdTune(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      kernel: { type: 'string' },
+      expr: { type: 'string' },
+      ranges: { type: 'string' },
+      size: { type: 'string' },
+      adapter: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const given = values.kernel !== undefined || values.expr !== undefined;
+  const o = given
+    ? readOptions({
+        get: (n) =>
+          n === 'kernel' || n === 'expr' || n === 'ranges' || n === 'size' || n === 'adapter'
+            ? values[n]
+            : undefined,
+        spell: (n) => `--${n}`,
+      })
+    : { ...(values.size !== undefined ? { size: Number(values.size) } : {}) };
+  if (!given && values.size !== undefined)
+    throw new InputError('--size needs --kernel or --expr: sizes differ between kernels');
+  const adapter = values.adapter
+    ?.split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const engine = new Engine(nodeRuntime);
+  try {
+    const results = await engine.tune({ ...o, ...(adapter ? { adapter } : {}) }, { onProgress: log });
+    if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    else {
+      for (const r of results) {
+        process.stdout.write(
+          `${r.adapterId} · ${r.kernel === 'expr' ? `expr ${r.expr}` : r.kernel} · size ${r.size} (size class ${r.sizeClass})${r.clock ? `, ${r.clock === 'gpu' ? 'GPU timestamps' : 'time on GPU-resident data'}` : ''}\n`,
+        );
+        for (const v of r.variants) {
+          const t = v.skipped
+            ? `skipped: ${v.skipped}`
+            : v.ms === null || Number.isNaN(v.ms)
+              ? '—'
+              : `${v.ms.toFixed(3)} ms`;
+          process.stdout.write(
+            `  ${v.variant === r.choice ? '→' : ' '} ${v.variant.padEnd(10)} ${t.padEnd(14)} ${v.summary ?? ''}\n`,
+          );
+        }
+        process.stdout.write(`  choice: ${r.choice} (${r.how})\n`);
+      }
+    }
+    return 0;
+  } finally {
+    engine.dispose();
+  }
+}
+
 async function cmdAdapters(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -270,6 +337,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (cmd === 'run') return await cmdRun(rest);
     if (cmd === 'adapters') return await cmdAdapters(rest);
+    if (cmd === 'tune') return await cmdTune(rest);
     if (cmd === 'eval') return await cmdEval(rest);
     if (cmd === 'headless') return await cmdHeadless(rest);
     if (cmd === 'help' || cmd === '--help' || cmd === '-h') {

@@ -44,9 +44,16 @@ function nanOperands(s: Program['ins'][number]): number[] {
   }
 }
 
-/** `fn value(i: u32) -> f32`, computing one element in SSA `let`s (no deep nesting for the compiler). */
-function valueFn(p: Program, need: Set<string>): string {
-  const L: string[] = ['fn value(i: u32) -> f32 {'];
+/**
+ * `fn value(i: u32) -> f32`, computing one element in SSA `let`s (no deep nesting for the compiler);
+ * with `args`, `fn value(v0: f32, …) -> f32` over values already loaded (the vec4 variant's lanes).
+ */
+function valueFn(p: Program, need: Set<string>, form: 'index' | 'args' = 'index'): string {
+  const L: string[] = [
+    form === 'index'
+      ? 'fn value(i: u32) -> f32 {'
+      : `fn value(${p.vars.map((_, j) => `v${j}: f32`).join(', ')}) -> f32 {`,
+  ];
   p.ins.forEach((s, k) => {
     const t = `t${k}`;
     let e: string;
@@ -55,7 +62,7 @@ function valueFn(p: Program, need: Set<string>): string {
         e = wgslConst(s.value, need);
         break;
       case 'var':
-        e = `in${s.index}[i]`;
+        e = form === 'index' ? `in${s.index}[i]` : `v${s.index}`;
         break;
       case 'neg':
         e = `-t${s.a}`;
@@ -148,19 +155,23 @@ const COMBINE: Record<ReductionName, string> = {
   max: 'select(max(a, b), kp_nan(), kp_isnan(a) || kp_isnan(b))',
 };
 
-function reducerParts(op: ReductionName, need: Set<string>): string {
+function reducerParts(op: ReductionName, need: Set<string>, items: number): string {
   if (op === 'min' || op === 'max') {
     need.add('kp_inf');
     need.add('kp_nan');
     need.add('kp_isnan');
   }
   return `fn combine(a: f32, b: f32) -> f32 { return ${COMBINE[op]}; }
-const ITEMS: u32 = ${REDUCE_ITEMS}u;
+const ITEMS: u32 = ${items}u;
 var<workgroup> scratch: array<f32, WG>;`;
 }
 
-/** One workgroup folds ITEMS*WG elements into dst[group]: per-invocation, then a tree in workgroup memory. */
-function reduceMain(op: ReductionName, load: string, dst: string): string {
+/** How a workgroup combines its invocations' values: a tree in workgroup memory, or subgroupAdd first. */
+type Fold = 'tree' | 'subgroup';
+
+/** One workgroup folds ITEMS*WG elements into dst[group]: per-invocation, then across the workgroup. */
+function reduceMain(op: ReductionName, load: string, dst: string, fold: Fold = 'tree'): string {
+  if (fold === 'subgroup') return subgroupReduceMain(load, dst);
   return `@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
@@ -190,6 +201,42 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
 }`;
 }
 
+/**
+ * A sum's workgroup: each invocation adds ITEMS elements, subgroupAdd folds each subgroup in registers,
+ * one value per subgroup goes to workgroup memory, and the first invocation adds those (at most WG / 4).
+ */
+function subgroupReduceMain(load: string, dst: string): string {
+  return `@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) lid: u32, @builtin(subgroup_invocation_id) sid: u32,
+        @builtin(subgroup_size) ssize: u32) {
+  let group = params.offset + wid.y * nwg.x + wid.x;
+  let base = group * WG * ITEMS;
+  if (base >= params.n) {
+    return;
+  }
+  var s = 0.0;
+  for (var j = 0u; j < ITEMS; j++) {
+    let i = base + j * WG + lid;
+    if (i < params.n) {
+      s = s + ${load};
+    }
+  }
+  let t = subgroupAdd(s);
+  if (sid == 0u) {
+    scratch[lid / ssize] = t;
+  }
+  workgroupBarrier();
+  if (lid == 0u) {
+    var total = 0.0;
+    for (var k = 0u; k < (WG + ssize - 1u) / ssize; k++) {
+      total = total + scratch[k];
+    }
+    ${dst}[group] = total;
+  }
+}`;
+}
+
 function helpersText(need: Set<string>): string {
   const order = Object.keys(WGSL_HELPERS).filter((h) => need.has(h));
   return order.map((h) => WGSL_HELPERS[h]).join('\n');
@@ -207,18 +254,44 @@ function body(parts: string[]): string {
   return ['override WG: u32 = 256u;', ...parts].filter(Boolean).join('\n\n');
 }
 
+/** How a variant runs an expression: one element or a vec4 per invocation; ITEMS and the fold of a reduction. */
+interface Shape {
+  vec4?: boolean;
+  items?: number;
+  fold?: Fold;
+}
+
+function label(p: Program): string {
+  // No user text but letters, digits and operators reaches the WGSL, and only in this comment.
+  return `expression ${p.source.replace(/[^A-Za-z0-9_ +\-*/%<>=!&|~().,]/g, ' ')}`;
+}
+
 /**
  * The first (or only) shader of a program: bindings in0..ink (alphabetical variables), then out.
- * Elementwise: one element per invocation. Reductions: the first pass of a tree reduction.
+ * Elementwise: one element per invocation, or (vec4) four through vec4 bindings. Reductions: the
+ * first pass of a tree reduction.
  */
-function mainShader(p: Program): GpuShader {
+function mainShader(p: Program, shape: Shape = {}): GpuShader {
   const need = new Set<string>();
-  const value = valueFn(p, need);
+  const value = valueFn(p, need, shape.vec4 ? 'args' : 'index');
   let main: string;
   let extra = '';
   if (p.reduction) {
-    extra = reducerParts(p.reduction, need);
-    main = reduceMain(p.reduction, 'value(i)', 'out');
+    extra = reducerParts(p.reduction, need, shape.items ?? REDUCE_ITEMS);
+    main = reduceMain(p.reduction, 'value(i)', 'out', shape.fold);
+  } else if (shape.vec4) {
+    const loads = p.vars.map((_, j) => `  let x${j} = in${j}[q];`).join('\n');
+    const lane = (c: string) => `value(${p.vars.map((_, j) => `x${j}.${c}`).join(', ')})`;
+    main = `@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) lid: u32) {
+  let q = (params.offset + wid.y * nwg.x + wid.x) * WG + lid;
+  if (q * 4u >= params.n) {
+    return;
+  }
+${loads}
+  out[q] = vec4f(${['x', 'y', 'z', 'w'].map(lane).join(', ')});
+}`;
   } else {
     main = `@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
@@ -229,23 +302,29 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   }
 }`;
   }
+  const type = shape.vec4 ? ('vec4f' as const) : undefined;
   return {
-    // No user text but letters, digits and operators reaches the WGSL, and only in this comment.
-    label: `expression ${p.source.replace(/[^A-Za-z0-9_ +\-*/%<>=!&|~().,]/g, ' ')}`,
+    label: label(p) + (shape.vec4 ? ' (vec4)' : ''),
     bindings: [
-      ...p.vars.map((v, j) => ({ name: `in${j}`, access: 'read' as const, note: v })),
-      { name: 'out', access: 'read_write' },
+      ...p.vars.map((v, j) => ({
+        name: `in${j}`,
+        access: 'read' as const,
+        note: v,
+        ...(type ? { type } : {}),
+      })),
+      { name: 'out', access: 'read_write', ...(type ? { type } : {}) },
     ],
     uniforms: UNIFORMS,
     workgroup: 'device',
+    ...(shape.fold === 'subgroup' ? { enables: ['subgroups'] } : {}),
     body: body([helpersText(need), extra, value, main]),
   };
 }
 
 /** The passes of a reduction after the first: fold partials src -> dst with the same operation. */
-function foldShader(op: ReductionName): GpuShader {
+function foldShader(op: ReductionName, shape: Shape = {}): GpuShader {
   const need = new Set<string>();
-  const parts = reducerParts(op, need);
+  const parts = reducerParts(op, need, shape.items ?? REDUCE_ITEMS);
   return {
     label: `${op}-reduction of partials`,
     bindings: [
@@ -254,26 +333,68 @@ function foldShader(op: ReductionName): GpuShader {
     ],
     uniforms: UNIFORMS,
     workgroup: 'device',
-    body: body([helpersText(need), parts, reduceMain(op, 'src[i]', 'dst')]),
+    ...(shape.fold === 'subgroup' ? { enables: ['subgroups'] } : {}),
+    body: body([helpersText(need), parts, reduceMain(op, 'src[i]', 'dst', shape.fold)]),
   };
 }
 
-/** The GPU program of an expression: its shaders and the plan (one pass, or a tree of passes). */
+/** The default GPU program of an expression: its shaders and the plan (one pass, or a tree of passes). */
 export function wgslProgram(p: Program): GpuProgram {
-  const main = mainShader(p);
+  return wgslPrograms(p)[0];
+}
+
+/** Expressions longer than this many steps have no vec4 variant. */
+export const VEC4_MAX_STEPS = 256;
+
+/**
+ * Every GPU program of an expression, the default first. Elementwise: 'x1' (one element per
+ * invocation) and 'vec4' (four, through vec4 loads and stores; the buffers are padded to whole vec4s,
+ * so the last partial vec4 is the tail). Reductions: 'tree4' (four elements per invocation, then a tree
+ * in workgroup memory), 'items16' (sixteen: a quarter of the workgroups and often one pass fewer), and
+ * for sums on adapters with subgroups, 'subgroup' (sixteen, then subgroupAdd before workgroup memory).
+ */
+export function wgslPrograms(p: Program): GpuProgram[] {
   const k = p.vars.length;
   if (!p.reduction) {
-    return {
-      variant: 'default',
-      shaders: { main },
+    const x1: GpuProgram = {
+      variant: 'x1',
+      summary: 'one element per invocation',
+      shaders: { main: mainShader(p) },
       plan: (size, ctx) => elementwisePlan(size, k, ctx, UNIFORM_VALUES),
     };
+    // Four lanes are four copies of the element's code once the compiler inlines it: for a long
+    // expression that costs more compile time than vec4 loads can save, so it gets x1 alone.
+    if (p.ins.length > VEC4_MAX_STEPS) return [x1];
+    return [
+      x1,
+      {
+        variant: 'vec4',
+        summary: 'four elements per invocation: vec4 loads and stores, the tail in the last vec4',
+        shaders: { main: mainShader(p, { vec4: true }) },
+        plan: (size, ctx) => elementwisePlan(size, k, ctx, UNIFORM_VALUES, 'main', 4),
+      },
+    ];
   }
-  return {
-    variant: 'default',
-    shaders: { main, fold: foldShader(p.reduction) },
-    plan: (size, ctx) => treeReductionPlan(size, k, ctx, UNIFORM_VALUES),
-  };
+  const op = p.reduction;
+  const tree = (variant: string, summary: string, shape: Shape): GpuProgram => ({
+    variant,
+    summary,
+    ...(shape.fold === 'subgroup' ? { requires: { features: ['subgroups'] } } : {}),
+    shaders: { main: mainShader(p, shape), fold: foldShader(op, shape) },
+    plan: (size, ctx) => treeReductionPlan(size, k, ctx, UNIFORM_VALUES, undefined, shape.items),
+  });
+  return [
+    tree('tree4', `${REDUCE_ITEMS} elements per invocation, a tree in workgroup memory`, {}),
+    tree('items16', '16 elements per invocation, a tree in workgroup memory (fewer passes)', { items: 16 }),
+    ...(op === 'sum'
+      ? [
+          tree('subgroup', '16 elements per invocation, subgroupAdd, then one value per subgroup', {
+            items: 16,
+            fold: 'subgroup',
+          }),
+        ]
+      : []),
+  ];
 }
 
 /** The WGSL text of every shader of a program, as the GPU compiles it (for --print and the editor). */

@@ -12,7 +12,7 @@ import { perForm, type WasmCode } from '../wasm/runtime';
 import { Cascade } from './compile-js';
 import { emitJs } from './emit-js';
 import { emitWasm } from './emit-wasm';
-import { wgslProgram, wgslText } from './emit-wgsl';
+import { wgslPrograms, wgslText } from './emit-wgsl';
 import { interpret } from './interp';
 import { lower, type Program } from './ir';
 import { IDENT } from './lexer';
@@ -80,7 +80,7 @@ function wasmCode(program: Program): WasmCode {
 export function compileExpression(source: string, ranges: Ranges = {}): CompiledExpression {
   const program = lower(parse(source), source);
   const js = emitJs(program);
-  const gpu = wgslProgram(program);
+  const [gpu, ...gpuVariants] = wgslPrograms(program);
   const run = interpret(program);
   const { vars, reduction } = program;
   for (const name of Object.keys(ranges)) {
@@ -118,6 +118,7 @@ export function compileExpression(source: string, ranges: Ranges = {}): Compiled
     cpu,
     wasm: wasmCode(program),
     gpu,
+    gpuVariants,
   };
   return { program, js, wgsl: wgslText(gpu), kernel };
 }

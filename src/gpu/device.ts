@@ -67,7 +67,10 @@ export class DeviceKeeper {
         maxStorageBufferBindingSize: a.maxStorageBufferBindingSize,
         maxComputeWorkgroupsPerDimension: a.maxComputeWorkgroupsPerDimension,
       },
-      requiredFeatures: (this.hasTimestamps ? ['timestamp-query'] : []) as GPUFeatureName[],
+      // timestamps for kernel times; subgroups for the variants that use them (when the adapter has it)
+      requiredFeatures: ['timestamp-query', 'subgroups'].filter((f) =>
+        this.adapter.features.has(f),
+      ) as GPUFeatureName[],
       label: `kernel-playground ${this.desc.id}`,
     };
     let device: GPUDevice;

@@ -3,18 +3,43 @@
  * packing of its uniforms (from the same declarations, so the two cannot drift apart), and the plans
  * of the two common shapes (one invocation per element; a tree reduction).
  */
-import type { BufferName, GpuPass, GpuPlan, GpuShader, PlanContext } from './types';
+import type { BufferName, GpuPass, GpuPlan, GpuProgram, GpuShader, KernelSpec, PlanContext } from './types';
+
+/** Every GPU program of a kernel: the default first, then its variants. */
+export function gpuPrograms(kernel: KernelSpec): readonly GpuProgram[] {
+  return [kernel.gpu, ...(kernel.gpuVariants ?? [])];
+}
+
+/** What a device offers that variants may need. */
+export interface DeviceTraits {
+  maxInvocations: number;
+  features: ReadonlySet<string>;
+}
+
+/** Why a program cannot run on a device at a size, in words; undefined when it can. */
+export function ineligible(program: GpuProgram, device: DeviceTraits, size: number): string | undefined {
+  const r = program.requires;
+  if (!r) return undefined;
+  if (r.invocations && r.invocations > device.maxInvocations)
+    return `needs ${r.invocations} invocations per workgroup; this device allows ${device.maxInvocations}`;
+  const missing = (r.features ?? []).filter((f) => !device.features.has(f));
+  if (missing.length) return `needs the feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;
+  if (r.sizeMultiple && size % r.sizeMultiple !== 0)
+    return `needs a size that is a multiple of ${r.sizeMultiple}`;
+  return undefined;
+}
 
 /** `struct Params` and the bindings: what a shader's body may use. */
 export function wgslHeader(s: GpuShader): string {
   const fields = [...s.uniforms.map((u) => `${u.name}: ${u.type}`), 'offset: u32'];
   return [
+    ...(s.enables ?? []).map((e) => `enable ${e};`),
     `// ${s.label} (header generated from its declarations)`,
     `struct Params { ${fields.join(', ')} }`,
     '@group(0) @binding(0) var<uniform> params: Params;',
     ...s.bindings.map(
       (b, i) =>
-        `@group(0) @binding(${i + 1}) var<storage, ${b.access}> ${b.name}: array<f32>;${b.note ? ` // ${b.note}` : ''}`,
+        `@group(0) @binding(${i + 1}) var<storage, ${b.access}> ${b.name}: array<${b.type ?? 'f32'}>;${b.note ? ` // ${b.note}` : ''}`,
     ),
   ].join('\n');
 }
@@ -57,21 +82,26 @@ export function inputBuffers(count: number): BufferName[] {
   return Array.from({ length: count }, (_, k) => `in${k}`);
 }
 
-/** One invocation per output element: ceil(n / wg) workgroups reading every input, writing `out`. */
+/**
+ * One invocation per output element (or per `perInvocation` elements): ceil(n / (wg · perInvocation))
+ * workgroups reading every input, writing `out`; the uniform n is the element count.
+ */
 export function elementwisePlan(
   n: number,
   inputs: number,
   ctx: PlanContext,
   uniforms: Readonly<Record<string, number>>,
   shader = 'main',
+  perInvocation = 1,
 ): GpuPlan {
+  const perGroup = ctx.wg * perInvocation;
   return {
     scratch: [],
     passes: [
       {
         shader,
-        groups: Math.ceil(n / ctx.wg),
-        perSubmission: Math.max(1, Math.floor(ctx.budget.elements / ctx.wg)),
+        groups: Math.ceil(n / perGroup),
+        perSubmission: Math.max(1, Math.floor(ctx.budget.elements / perGroup)),
         buffers: [...inputBuffers(inputs), 'out'],
         uniforms: { ...uniforms, n },
       },
@@ -92,8 +122,9 @@ export function treeReductionPlan(
   ctx: PlanContext,
   uniforms: Readonly<Record<string, number>>,
   shaders: { first: string; fold: string } = { first: 'main', fold: 'fold' },
+  items = REDUCE_ITEMS,
 ): GpuPlan {
-  const perGroup = ctx.wg * REDUCE_ITEMS;
+  const perGroup = ctx.wg * items;
   const perSubmission = Math.max(1, Math.floor(ctx.budget.elements / perGroup));
   const scratch: { name: string; length: number }[] = [];
   const passes: GpuPass[] = [];

@@ -67,6 +67,7 @@ const TILE = 64;
 
 const gpu: GpuProgram = {
   variant: 'tile64',
+  summary: '64×64 tiles, 128 invocations, 8×4 outputs each (fits compatibility devices)',
   shaders: {
     main: {
       label: 'matmul.wgsl',
@@ -95,6 +96,40 @@ const gpu: GpuProgram = {
   }),
 };
 
+/** Output tile edge of shaders/matmul128.wgsl: 256 invocations per 128×128 tile, 8×8 outputs each. */
+const TILE128 = 128;
+
+const tile128: GpuProgram = {
+  variant: 'tile128',
+  summary: '128×128 tiles, 256 invocations, 8×8 outputs each, vec4 loads, A transposed in workgroup memory',
+  requires: { invocations: 256, sizeMultiple: 4 },
+  shaders: {
+    main: {
+      label: 'matmul128.wgsl',
+      bindings: [
+        { name: 'A', access: 'read', type: 'vec4f' },
+        { name: 'B', access: 'read', type: 'vec4f' },
+        { name: 'C', access: 'read_write', type: 'vec4f' },
+      ],
+      uniforms: [{ name: 'n', type: 'u32' }],
+      workgroup: 256,
+      body: SHADERS.matmul128,
+    },
+  },
+  plan: (n, ctx) => ({
+    scratch: [],
+    passes: [
+      {
+        shader: 'main',
+        groups: Math.ceil(n / TILE128) ** 2,
+        perSubmission: Math.max(1, Math.floor(ctx.budget.flops / (2 * TILE128 * TILE128 * n))),
+        buffers: ['in0', 'in1', 'out'],
+        uniforms: { n },
+      },
+    ],
+  }),
+};
+
 /** C = A·B for n×n float32 matrices, row-major. Compute-bound: 2n³ flops over 12n² bytes. */
 export const matmul: KernelSpec = {
   id: 'matmul',
@@ -112,7 +147,8 @@ export const matmul: KernelSpec = {
     for (let n = 16; n <= Math.min(16384, Math.floor(Math.sqrt(maxElements))); n *= 2) out.push(n);
     return out;
   },
-  testSizes: [1, 3, 17, 65, 129],
+  // odd sizes for tile64; multiples of 4 (tile128's vec4 loads) across and past its 128 tile
+  testSizes: [1, 3, 17, 65, 129, 132, 260],
   inputLength: (n) => n * n,
   makeInputs: (n, seed) => [uniformArray(n * n, seed, 0, -1, 1), uniformArray(n * n, seed, 1, -1, 1)],
   outputLength: (n) => n * n,
@@ -139,4 +175,5 @@ export const matmul: KernelSpec = {
   cpu,
   wasm: matmulWasm,
   gpu,
+  gpuVariants: [tile128],
 };

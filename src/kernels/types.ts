@@ -69,9 +69,17 @@ export interface GpuShader {
   /** Names the shader in messages and labels ("matmul.wgsl", "expr main"). */
   label: string;
   /** Storage buffers, bound at 1, 2, ... in this order (`note`: a comment after the declaration). */
-  bindings: readonly { name: string; access: 'read' | 'read_write'; note?: string }[];
+  bindings: readonly {
+    name: string;
+    access: 'read' | 'read_write';
+    note?: string;
+    /** Element type (default f32); 'vec4f' binds four floats per element (a program for sizes that allow it). */
+    type?: 'f32' | 'vec4f';
+  }[];
   /** Uniform fields before `offset`, in order. */
   uniforms: readonly { name: string; type: WgslScalar }[];
+  /** WGSL extensions the shader enables (`enable subgroups;`), before its header. */
+  enables?: readonly string[];
   /** 'device': the body declares `override WG` and gets the device's workgroup size; else fixed. */
   workgroup: 'device' | number;
   /** WGSL after the header: helpers and `fn main`, whose workgroup index is offset + wid.y*nwg.x + wid.x. */
@@ -112,9 +120,22 @@ export interface PlanContext {
   budget: { elements: number; flops: number };
 }
 
+/** What a GPU program variant needs of a device and a size; a variant that lacks it is not run there. */
+export interface GpuRequirements {
+  /** Invocations per workgroup (compatibility-mode devices allow 128 by default). */
+  invocations?: number;
+  /** Device features ('subgroups', ...). */
+  features?: readonly string[];
+  /** The size must be a multiple of this (vec4 bindings). */
+  sizeMultiple?: number;
+}
+
 export interface GpuProgram {
   /** Which program this is when a kernel has several (records carry it as `variant`). */
   variant: string;
+  /** The variant in a few words, for the page and `tune` ("128×128 tiles, 256 invocations, vec4 loads"). */
+  summary?: string;
+  requires?: GpuRequirements;
   shaders: Readonly<Record<string, GpuShader>>;
   plan(size: number, ctx: PlanContext): GpuPlan;
 }
@@ -162,5 +183,8 @@ export interface KernelSpec {
    * compiled code over arrays in one WebAssembly.Memory. Absent: the kernel has JavaScript rows only.
    */
   wasm?: WasmCode;
+  /** The default GPU program: runs on every device (within limits), and when nothing was tuned. */
   gpu: GpuProgram;
+  /** Other GPU programs of the same kernel (ids distinct from gpu.variant); the tuner picks among all. */
+  gpuVariants?: readonly GpuProgram[];
 }

@@ -1,5 +1,6 @@
 import type { Endpoint } from 'comlink';
 import { type ProbedAdapter, probeAdapters } from '../gpu/adapters';
+import { LocalTuneStore } from '../gpu/tuner';
 import type { Runtime } from './types';
 import type { WorkerHandle } from './worker-handle';
 
@@ -49,6 +50,7 @@ export function browserRuntime(startWorker: () => Worker = pageWorker): Runtime 
       return probeAdapters(navigator.gpu);
     },
     // Chromium: 5 µs when cross-origin isolated, 100 µs otherwise (coarsened against timing attacks).
+    tuneStore: () => new LocalTuneStore(),
     timerResolutionMs: () => (globalThis.crossOriginIsolated ? 0.005 : 0.1),
     mainThreadSliceMs: 100,
     gpuUnavailableReason() {

@@ -4,6 +4,7 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import pkg from '../../package.json' with { type: 'json' };
 import type { ProbedAdapter } from '../gpu/adapters';
 import { dawnAdapters } from './dawn';
+import { FileTuneStore } from './tune-file';
 import type { Runtime } from './types';
 import type { WorkerHandle } from './worker-handle';
 
@@ -38,6 +39,7 @@ export function nodeWorkerFactory(): WorkerHandle {
 }
 
 export const nodeRuntime: Runtime = {
+  tuneStore: () => new FileTuneStore(),
   env: () => ({
     runtime: `node ${process.versions.node}`,
     cores: availableParallelism(),

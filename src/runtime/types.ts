@@ -1,5 +1,6 @@
 import type { Environment } from '../bench/record';
 import type { ProbedAdapter } from '../gpu/adapters';
+import type { TuneStore } from '../gpu/tuner';
 import type { WorkerFactory } from './worker-handle';
 
 /** What differs between the browser and Node; everything else is the same code. */
@@ -17,4 +18,6 @@ export interface Runtime {
   gpuUnavailableReason(): string | null;
   /** A page's main thread runs kernels in slices of about this long, handling events between them. */
   mainThreadSliceMs?: number;
+  /** Where GPU variant choices are remembered (localStorage; a JSON file in the user's cache directory). */
+  tuneStore?(): TuneStore;
 }

@@ -11,9 +11,17 @@ import { type ExperimentHooks, runScaling, runSweep, sweepSizes } from '../bench
 import type { RunOptions } from '../bench/options';
 import type { RunRecord } from '../bench/record';
 import type { Engine } from '../engine';
-import { EXPR_DEFAULT_SIZE, formatRanges, parseRanges, type VarInput } from '../expr/kernel';
+import {
+  cachedExpression,
+  EXPR_DEFAULT_SIZE,
+  formatRanges,
+  parseRanges,
+  type VarInput,
+} from '../expr/kernel';
 import { MAX_ELEMENTS } from '../kernels/common';
+import { gpuPrograms } from '../kernels/gpu-program';
 import { registry } from '../kernels/registry';
+import type { GpuProgram } from '../kernels/types';
 import { toQuery } from '../url';
 import { AdapterChoice } from './adapter-choice';
 import { checkGroup } from './check-group';
@@ -43,6 +51,7 @@ export class KpApp extends LitElement {
     workers: { state: true },
     reps: { state: true },
     warmup: { state: true },
+    variant: { state: true },
     expr: { state: true },
     ranges: { state: true },
     exprError: { state: true },
@@ -65,6 +74,8 @@ export class KpApp extends LitElement {
   declare workers: number;
   declare reps: number;
   declare warmup: number;
+  /** A pinned GPU variant, or '' for the tuner's choice per adapter. */
+  declare variant: string;
   /** The WebGPU adapters, the chosen ones and the notice when a chosen one is missing. */
   readonly gpus = new AdapterChoice(this);
   declare expr: string;
@@ -83,6 +94,7 @@ export class KpApp extends LitElement {
     this.workers = Math.max(1, Math.min(64, navigator.hardwareConcurrency || 1));
     this.reps = 5;
     this.warmup = 1;
+    this.variant = '';
     this.expr = 'a**2 + b**2';
     this.ranges = {};
     this.exprError = null;
@@ -121,6 +133,7 @@ export class KpApp extends LitElement {
     if (o.reps !== undefined) this.reps = o.reps;
     if (o.warmup !== undefined) this.warmup = o.warmup;
     if (o.adapter) this.gpus.set(o.adapter);
+    this.variant = o.variant ?? '';
   }
 
   options(): RunOptions {
@@ -142,6 +155,7 @@ export class KpApp extends LitElement {
       reps: this.reps,
       warmup: this.warmup,
       ...(this.gpus.ids.length ? { adapter: this.gpus.ids } : {}),
+      ...(this.variant ? { variant: this.variant } : {}),
     };
   }
 
@@ -193,6 +207,29 @@ export class KpApp extends LitElement {
     this.run({ ...this.options(), ladder: false }).catch(() => {}); // the error is shown on the page
   }
 
+  /** Times the GPU variants again on the chosen adapters (a remembered choice is replaced), then runs. */
+  private onRetuneClick() {
+    this.run({ ...this.options(), ladder: false, retune: true }).catch(() => {});
+  }
+
+  private onVariant(e: Event) {
+    this.variant = (e.target as HTMLSelectElement).value;
+    this.syncUrl();
+  }
+
+  /** The GPU program variants of what is selected (none for an expression that does not compile). */
+  private variantsOf(): readonly GpuProgram[] {
+    try {
+      const k =
+        this.kernel === KpApp.EXPR
+          ? cachedExpression(this.expr, this.ranges).kernel
+          : registry.get(this.kernel);
+      return gpuPrograms(k);
+    } catch {
+      return [];
+    }
+  }
+
   private onLadderClick() {
     this.run({ ...this.options(), ladder: true }).catch(() => {});
   }
@@ -208,6 +245,7 @@ export class KpApp extends LitElement {
   private onKernel(e: Event) {
     this.kernel = (e.target as HTMLSelectElement).value;
     this.size = this.kernel === KpApp.EXPR ? EXPR_DEFAULT_SIZE : registry.get(this.kernel).defaultSize;
+    this.variant = ''; // variants belong to a kernel
     this.syncUrl();
   }
 
@@ -232,6 +270,22 @@ export class KpApp extends LitElement {
     const v = (e.target as HTMLInputElement).valueAsNumber;
     if (Number.isFinite(v)) this[field] = v;
     this.syncUrl();
+  }
+
+  /** The GPU variant control: the tuner's choice per adapter, or one variant pinned; and Re-tune. */
+  private renderVariant() {
+    const variants = this.variantsOf();
+    const gpu = this.backends.includes('webgpu');
+    if (variants.length < 2) return nothing;
+    return html`<label>GPU variant
+        <select id="variant" ?disabled=${!gpu} @change=${this.onVariant}
+          title="Which WGSL program runs: by default each adapter's fastest, timed once per size class and remembered">
+          <option value="" ?selected=${!this.variant}>auto (tuned per adapter)</option>
+          ${variants.map((v) => html`<option value=${v.variant} ?selected=${this.variant === v.variant} title=${v.summary ?? ''}>${v.variant}</option>`)}
+        </select>
+      </label>
+      <button id="retune" type="button" ?disabled=${!gpu || this.runs.running || Boolean(this.variant)} @click=${this.onRetuneClick}
+        title="Time every GPU variant again on the chosen adapters, remember the fastest, and run">Re-tune GPU</button>`;
   }
 
   static override styles = APP_STYLES;
@@ -260,6 +314,7 @@ export class KpApp extends LitElement {
         </label>
         ${checkGroup({ name: 'backend', legend: 'Backends', all: BACKEND_KINDS, chosen: this.backends, label: (b) => BACKEND_LABEL[b], onChange: (v) => this.choose({ backends: v }) })}
         ${checkGroup({ name: 'code', legend: 'CPU code', all: CPU_CODES, chosen: this.code, label: (c) => CODE_LABEL[c], title: (c) => (c === 'js' ? 'A plain JavaScript loop' : 'Compiled: four float32 lanes at a time'), onChange: (v) => this.choose({ code: v }) })}
+        ${this.renderVariant()}
         <label>Workers
           <input id="workers" type="number" min="1" max="64" step="1" .value=${String(this.workers)} @change=${(e: Event) => this.onNumber('workers', e)} />
         </label>

@@ -1,5 +1,12 @@
 import { css, html, LitElement } from 'lit';
-import { COLUMNS, type Column, type ColumnId, headlineRate, TIMING_NOTE } from '../bench/columns';
+import {
+  COLUMNS,
+  type Column,
+  type ColumnId,
+  headlineRate,
+  TIMING_NOTE,
+  variantText,
+} from '../bench/columns';
 import { formatMs } from '../bench/compare';
 import type { RunRecord } from '../bench/record';
 import { registry } from '../kernels/registry';
@@ -55,6 +62,7 @@ export class KpResults extends LitElement {
         r.transfer === 'shared' ? 'SharedArrayBuffer: zero-copy' : 'no shared memory: inputs copied each run',
       );
     if (r.fallback) notes.push('software adapter — says nothing about GPU speed');
+    if (variantText(r)) notes.push(`GPU variant ${variantText(r)}`);
     if (r.phasesMs) {
       const p = r.phasesMs;
       notes.push(

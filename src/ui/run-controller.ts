@@ -11,6 +11,8 @@ export function progressText(p: Progress): string {
       return `${p.kernel}: generating inputs`;
     case 'reference':
       return `${p.kernel}: computing the float64 reference`;
+    case 'select':
+      return `${p.backend}: choosing a GPU program variant (timed once per adapter and size class)`;
     case 'prepare':
       return `${p.backend}: preparing (compile, allocate)`;
     case 'cold':

@@ -16,6 +16,7 @@ import { WebGpuBackend } from '../../src/backends/webgpu';
 import { WorkerPoolBackend } from '../../src/backends/worker-pool';
 import { verify } from '../../src/bench/verify';
 import { compileExpression, formatRanges, parseRanges } from '../../src/expr/kernel';
+import { gpuPrograms, ineligible } from '../../src/kernels/gpu-program';
 import { registry } from '../../src/kernels/registry';
 import type { KernelSpec } from '../../src/kernels/types';
 import { nodeRuntime, nodeWorkerFactory } from '../../src/runtime/node';
@@ -91,7 +92,12 @@ const baselines = new Map(
 );
 
 let cases = 0;
+const skippedVariants: string[] = [];
 afterAll(() => {
+  if (skippedVariants.length)
+    console.log(
+      `GPU variants skipped where a device or size excludes them:\n  ${skippedVariants.join('\n  ')}`,
+    );
   for (const g of [...gpus, split]) {
     expect(g.uncapturedErrors).toEqual([]);
     g.dispose();
@@ -148,6 +154,48 @@ describe.each(subjects.map((s) => [s.name, s] as const))('%s', (_name, s) => {
         if (t.splits && size === Math.max(...s.sizes)) {
           expect(t.backend instanceof WebGpuBackend && t.backend.lastSubmissions).toBeGreaterThan(1);
         }
+        cases++;
+      } finally {
+        prep.release();
+      }
+    });
+  });
+});
+
+// Every GPU program variant of every kernel that has more than one, pinned, on every adapter at the
+// kernel's sizes; a variant a device's limits or features (or the size) exclude is skipped and listed.
+const variantSubjects = subjects.filter((s) => gpuPrograms(s.kernel).length > 1);
+describe.each(variantSubjects.map((s) => [s.name, s] as const))('%s, every GPU variant', (_name, s) => {
+  const refs = new Map<number, ReturnType<KernelSpec['reference']>>();
+  describe.each(
+    gpuPrograms(s.kernel).flatMap((p) => gpus.map((g) => [`${p.variant} on ${g.desc.id}`, p, g] as const)),
+  )('%s', (_label, program, g) => {
+    it.for([...s.sizes])('size %i verifies against the float64 reference', async (size, ctx) => {
+      const device = await g.getDevice();
+      const why = ineligible(
+        program,
+        {
+          maxInvocations: device.limits.maxComputeInvocationsPerWorkgroup,
+          features: new Set([...device.features]),
+        },
+        size,
+      );
+      if (why) {
+        skippedVariants.push(`${s.name} ${program.variant} on ${g.desc.id} at size ${size}: ${why}`);
+        ctx.skip();
+        return;
+      }
+      const { inputs } = baseline(s, size);
+      if (!refs.has(size)) refs.set(size, s.kernel.reference(inputs, size));
+      const view = g.forRun(program.variant, false);
+      const prep = await view.prepare(s.kernel, size, inputs);
+      try {
+        expect(prep.variant).toBe(program.variant);
+        expect(prep.variantChoice).toBe('pinned');
+        const { output } = await view.run(prep);
+        const v = verify(output, refs.get(size)!, s.kernel.tolerance(size));
+        expect(v.firstBad).toBeUndefined();
+        expect(v.ok).toBe(true);
         cases++;
       } finally {
         prep.release();

@@ -70,6 +70,11 @@ export const BAD_INPUTS: BadInput[] = [
     "unknown kernel 'nope': choose one of sq2, saxpy, sum, matmul, blackscholes, montecarlo, backtest",
   ),
   row(
+    'unknown GPU variant',
+    { kernel: 'matmul', variant: 'tile256' },
+    "matmul has no GPU variant 'tile256': choose one of tile64, tile128",
+  ),
+  row(
     'unknown backend',
     { kernel: 'sq2', backends: 'main,cuda' },
     "unknown backend 'cuda': choose from main, workers, webgpu",

@@ -253,3 +253,72 @@ describe('cli run montecarlo', () => {
     expect(rowsOf(JSON.parse(json.stdout))).toEqual(['main:js', 'main:wasm', 'workers:wasm', 'webgpu:wgsl']);
   });
 });
+
+describe('cli GPU variants', () => {
+  it('tune times every variant on the adapter and prints each time and the choice; --json gives the same', () => {
+    const text = cli(['tune', '--kernel', 'matmul', '--size', '68', '--adapter', 'llvmpipe']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^llvmpipe · matmul · size 68 \(size class 64\), GPU timestamps\n/);
+    expect(text.stdout).toMatch(/ {2}[→ ] tile64 +\d+\.\d{3} ms +64×64 tiles/);
+    expect(text.stdout).toMatch(/ {2}[→ ] tile128 +\d+\.\d{3} ms +128×128 tiles/);
+    expect(text.stdout).toMatch(/ {2}choice: tile(64|128) \(tuned\)\n$/);
+    const json = cli(['tune', '--kernel', 'matmul', '--size', '68', '--adapter', 'llvmpipe', '--json']);
+    const [r] = JSON.parse(json.stdout);
+    expect(r).toMatchObject({
+      adapterId: 'llvmpipe',
+      kernel: 'matmul',
+      size: 68,
+      sizeClass: 64,
+      how: 'tuned',
+    });
+    expect(r.variants.map((v: { variant: string }) => v.variant)).toEqual(['tile64', 'tile128']);
+    // the next run on that adapter uses the remembered choice, and says so
+    const run = cli([
+      'run',
+      '--kernel',
+      'matmul',
+      '--size',
+      '68',
+      '--backends',
+      'webgpu',
+      '--adapter',
+      'llvmpipe',
+      '--reps',
+      '1',
+      '--json',
+    ]);
+    expect(JSON.parse(run.stdout)[0]).toMatchObject({ ok: true, variant: r.choice, variantChoice: 'tuned' });
+  });
+
+  it('run --variant pins one: the record and the table say which', () => {
+    const r = cli([
+      'run',
+      '--kernel',
+      'sq2',
+      '--size',
+      '1001',
+      '--backends',
+      'webgpu',
+      '--variant',
+      'vec4',
+      '--reps',
+      '1',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('· vec4 (pinned)');
+    const bad = cli([
+      'run',
+      '--kernel',
+      'matmul',
+      '--size',
+      '66',
+      '--backends',
+      'webgpu',
+      '--variant',
+      'tile128',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("error: GPU variant 'tile128' of matmul cannot run on");
+    expect(bad.stderr).toContain('it needs a size that is a multiple of 4');
+  });
+});
