@@ -189,6 +189,53 @@ test('the backtest sweep draws a heatmap of Sharpe ratios, best pair ringed, rea
   expect(lines).toHaveLength(1025);
 });
 
+test('GPU variants: each adapter’s tuned choice, remembered; a pin from the URL or the select; Re-tune', async ({
+  page,
+}) => {
+  await page.goto('/?kernel=matmul&size=132&backends=webgpu&reps=1&autorun=1');
+  const [tuned] = (await page.evaluate(() => window.playground.results)) ?? [];
+  expect(tuned).toMatchObject({ ok: true, variantChoice: 'tuned' });
+  expect(['tile64', 'tile128']).toContain(tuned.variant);
+  await expect(page.locator('kp-results tbody tr').first()).toContainText(
+    `GPU variant ${tuned.variant} (tuned)`,
+  );
+  const stored = async () =>
+    page.evaluate(() => JSON.parse(localStorage.getItem('kernel-playground.tune.v1') ?? '{}'));
+  const first = await stored();
+  const key = Object.keys(first).find((k) => k.endsWith('|matmul|128'));
+  expect(key, JSON.stringify(first)).toBeTruthy();
+  expect(Object.keys(first[key!].ms).sort()).toEqual(['tile128', 'tile64']);
+  // pin one with the select: the URL says so, the row says pinned
+  await page.locator('#variant').selectOption('tile128');
+  await expect(page).toHaveURL(/variant=tile128/);
+  await expect(page.locator('#retune')).toBeDisabled();
+  const done = page.evaluate(
+    () =>
+      new Promise<unknown[]>((r) =>
+        window.addEventListener('playground-results', (e) => r((e as CustomEvent).detail), { once: true }),
+      ),
+  );
+  await page.locator('#run').click();
+  expect((await done)[0]).toMatchObject({ ok: true, variant: 'tile128', variantChoice: 'pinned' });
+  // back to auto, and Re-tune times them again (a new record in the store)
+  await page.locator('#variant').selectOption('');
+  await expect(page).not.toHaveURL(/variant=/);
+  const again = page.evaluate(
+    () =>
+      new Promise<unknown[]>((r) =>
+        window.addEventListener('playground-results', (e) => r((e as CustomEvent).detail), { once: true }),
+      ),
+  );
+  await page.locator('#retune').click();
+  expect((await again)[0]).toMatchObject({ ok: true, variantChoice: 'tuned' });
+  expect((await stored())[key!].at).toBeGreaterThan(first[key!].at);
+  // a pin from a link
+  await page.goto('/?kernel=sq2&size=1001&backends=webgpu&reps=1&variant=vec4&autorun=1');
+  const [pinned] = (await page.evaluate(() => window.playground.results)) ?? [];
+  expect(pinned).toMatchObject({ ok: true, variant: 'vec4', variantChoice: 'pinned' });
+  await expect(page.locator('#variant')).toHaveValue('vec4');
+});
+
 test('the speedup ladder from the URL: JavaScript, WebAssembly, WebAssembly workers, WebGPU, each verified, charted', async ({
   page,
 }) => {
