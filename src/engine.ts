@@ -302,6 +302,39 @@ export class Engine {
     return out;
   }
 
+  /** GPU memory per adapter in use (a device made): bytes in use, held by the pool, peak, and the pool's cap. */
+  memoryReport(): {
+    adapterId: string;
+    device: string;
+    inUse: number;
+    held: number;
+    peak: number;
+    cap: number;
+  }[] {
+    return [...this.gpuBackends.values()].flatMap((b) => {
+      const m = b.memory();
+      return m.gpuBytesHeld === undefined
+        ? []
+        : [
+            {
+              adapterId: b.desc.id,
+              device: b.label,
+              inUse: m.gpuBytesInUse ?? 0,
+              held: m.gpuBytesHeld,
+              peak: m.gpuPeakBytes ?? 0,
+              cap: m.gpuPoolCapBytes ?? 0,
+            },
+          ];
+    });
+  }
+
+  /** Frees every GPU buffer pool's free buffers (Chainer's free_all_blocks); returns the bytes freed. */
+  releaseGpuMemory(): number {
+    let freed = 0;
+    for (const b of this.gpuBackends.values()) freed += b.releaseMemory();
+    return freed;
+  }
+
   /** Live resources, for tests and leak checks: workers, pending calls, GPU devices and buffers. */
   counters(): {
     workersStarted: number;

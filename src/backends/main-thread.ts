@@ -6,6 +6,7 @@ import {
   type CpuCode,
   now,
   type Prepared,
+  type RunMemory,
   type RunOutput,
   throwIfAborted,
 } from './types';
@@ -50,9 +51,26 @@ export class MainThreadBackend implements Backend {
         shared: false,
         relaxed: this.relaxed,
       });
-      return { kernel, size, cpu: w.cpu, inputs: w.inputs, output: w.output, release() {} };
+      return {
+        kernel,
+        size,
+        cpu: w.cpu,
+        inputs: w.inputs,
+        output: w.output,
+        hostBytes: bytesOf(inputs) + w.arena.memory.buffer.byteLength,
+        release() {},
+      };
     }
-    return { kernel, size, cpu: kernel.cpu, inputs, output: new Float32Array(outputLength), release() {} };
+    const output = new Float32Array(outputLength);
+    return {
+      kernel,
+      size,
+      cpu: kernel.cpu,
+      inputs,
+      output,
+      hostBytes: bytesOf([...inputs, output]),
+      release() {},
+    };
   }
 
   async run(prep: Prepared, signal?: AbortSignal): Promise<RunOutput> {
@@ -64,8 +82,16 @@ export class MainThreadBackend implements Backend {
     return { output: result, wallMs: now() - t0 };
   }
 
+  memory(prep: Prepared): RunMemory {
+    return { hostBytes: prep.hostBytes };
+  }
+
   dispose(): void {}
 }
+
+/** Bytes of some arrays. */
+export const bytesOf = (xs: readonly { byteLength: number }[]): number =>
+  xs.reduce((n, x) => n + x.byteLength, 0);
 
 /** The kernel's JavaScript program on one thread: one range, and for reducing programs one partial, combined. */
 export function runCpu(kernel: KernelSpec, size: number, inputs: readonly Float32Array[]): Float32Array {

@@ -34,7 +34,19 @@ export interface Prepared {
   /** WebGPU: the program variant prepared, and how it was chosen. */
   readonly variant?: string;
   readonly variantChoice?: VariantChoice;
+  /** Host bytes the run holds: inputs, output, and what the backend adds (WebAssembly memory, shared copies). */
+  readonly hostBytes?: number;
   release(): void;
+}
+
+/** The memory a run used, as records carry it (`memory`). */
+export interface RunMemory {
+  gpuBytesInUse?: number;
+  gpuBytesHeld?: number;
+  gpuPeakBytes?: number;
+  hostBytes?: number;
+  /** The GPU buffer pool's cap on free bytes kept for reuse. */
+  gpuPoolCapBytes?: number;
 }
 
 /** How a GPU variant was chosen: pinned by the user, tuned on this adapter, the default, or the only one. */
@@ -56,6 +68,8 @@ export interface Backend {
   select?(kernel: KernelSpec, size: number, inputs: Float32Array[], signal?: AbortSignal): Promise<void>;
   prepare(kernel: KernelSpec, size: number, inputs: Float32Array[], signal?: AbortSignal): Promise<Prepared>;
   run(prep: Prepared, signal?: AbortSignal): Promise<RunOutput>;
+  /** What a prepared run holds (called after its repetitions, before release). */
+  memory?(prep: Prepared): RunMemory;
   dispose(): void;
 }
 

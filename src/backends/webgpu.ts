@@ -1,5 +1,6 @@
 import { DeviceLostError, InputError, KernelError } from '../errors';
 import type { AdapterDescription, ProbedAdapter } from '../gpu/adapters';
+import { POOL_CAP_BYTES } from '../gpu/buffer-pool';
 import { DeviceKeeper } from '../gpu/device';
 import { checkLimits, workgroupSize } from '../gpu/pipelines';
 import { encodePlan, type Pass, readTimer, submitPasses, type Timer } from '../gpu/plan';
@@ -10,6 +11,7 @@ import {
   type Backend,
   now,
   type Prepared,
+  type RunMemory,
   type RunOutput,
   throwIfAborted,
   type VariantChoice,
@@ -276,6 +278,7 @@ export class WebGpuBackend implements Backend {
     const { device, pool, pipelines: cache } = await this.keeper.get();
     const wg = workgroupSize(device.limits);
     const plan = this.planFor(device, kernel, size, program);
+    pool.resetPeak(); // this run's peak starts from what the pool holds now
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     const owned: GPUBuffer[] = [];
@@ -347,6 +350,7 @@ export class WebGpuBackend implements Backend {
       size,
       variant: program.variant,
       variantChoice: how,
+      hostBytes: inputs.reduce((n, x) => n + x.byteLength, 0) + outputBytes, // the inputs and the readback
       inputs,
       inputBuffers,
       output,
@@ -437,6 +441,27 @@ export class WebGpuBackend implements Backend {
     const wallMs = (now() - t0) / times;
     const gpuMs = p.timer ? await readTimer(p.timer, (x) => this.keeper.guard(x)) : undefined;
     return { gpuMs: gpuMs === undefined ? undefined : gpuMs / times, wallMs };
+  }
+
+  /** GPU bytes: in use by prepared runs, held by the pool (in use and kept for reuse), the run's peak. */
+  memory(prep?: Prepared): RunMemory {
+    const s = this.keeper.peek()?.pool.stats();
+    return {
+      ...(s
+        ? {
+            gpuBytesInUse: s.inUseBytes,
+            gpuBytesHeld: s.liveBytes,
+            gpuPeakBytes: s.peakBytes,
+            gpuPoolCapBytes: POOL_CAP_BYTES,
+          }
+        : {}),
+      ...(prep?.hostBytes !== undefined ? { hostBytes: prep.hostBytes } : {}),
+    };
+  }
+
+  /** Destroys the pool's free buffers (Chainer's free_all_blocks); returns the bytes freed. */
+  releaseMemory(): number {
+    return this.keeper.peek()?.pool.clear() ?? 0;
   }
 
   dispose(): void {

@@ -3,6 +3,7 @@ import { splitRange } from '../kernels/common';
 import type { KernelSpec } from '../kernels/types';
 import { arenaSize, hasRelaxedSimd, WasmArena } from '../wasm/runtime';
 import type { KernelRef } from '../worker/api';
+import { bytesOf } from './main-thread';
 import type { WorkerPool } from './pool';
 import {
   type Backend,
@@ -10,6 +11,7 @@ import {
   type CpuCode,
   now,
   type Prepared,
+  type RunMemory,
   type RunOutput,
   throwIfAborted,
 } from './types';
@@ -77,7 +79,11 @@ export class WorkerPoolBackend implements Backend {
             output: new Float32Array(new SharedArrayBuffer(4 * Math.max(1, kernel.outputLength(size)))),
           }
         : null;
-    return { kernel, size, shared, inputs, release() {} };
+    const outBytes = 4 * (kernel.cpu.reduce ? kernel.cpu.reduce.width : kernel.outputLength(size));
+    // shared: the caller's inputs and their shared copies, and the output; copy: each run's slices and
+    // the chunks' outputs on top of the caller's inputs and the output
+    const hostBytes = shared ? 2 * bytesOf(inputs) + outBytes : 2 * bytesOf(inputs) + 2 * outBytes;
+    return { kernel, size, shared, inputs, hostBytes, release() {} };
   }
 
   /** One shared WebAssembly.Memory: inputs, output, and per worker its scratch and partial. */
@@ -102,7 +108,11 @@ export class WorkerPoolBackend implements Backend {
         partials: Array.from({ length: workers }, () => arena.alloc(Math.max(1, width))),
       },
     };
-    return { kernel, size, shared, inputs, release() {} };
+    return { kernel, size, shared, inputs, hostBytes: bytesOf(inputs) + bytes, release() {} };
+  }
+
+  memory(prep: Prepared): RunMemory {
+    return { hostBytes: prep.hostBytes };
   }
 
   async run(prep: Prepared, outer?: AbortSignal): Promise<RunOutput> {

@@ -40,6 +40,12 @@ export const CSV_COLUMNS = [
   'skipped',
   'result',
   'code',
+  'variant',
+  'variantChoice',
+  'gpuBytesInUse',
+  'gpuBytesHeld',
+  'gpuPeakBytes',
+  'hostBytes',
 ] as const;
 
 function cell(v: unknown): string {
@@ -57,6 +63,7 @@ export function toCsv(records: readonly RunRecord[]): string {
       uploadMs: r.phasesMs?.upload,
       dispatchMs: r.phasesMs?.dispatch,
       readbackMs: r.phasesMs?.readback,
+      ...(r.memory ?? {}),
       runtime: r.env.runtime,
       cores: r.env.cores,
       appVersion: r.env.appVersion,

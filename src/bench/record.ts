@@ -1,4 +1,4 @@
-import type { BackendKind, Code, VariantChoice } from '../backends/types';
+import type { BackendKind, Code, RunMemory, VariantChoice } from '../backends/types';
 
 /** One measured configuration, exactly as ../shared/CONTRACTS.md defines it (schemaVersion 1). */
 export interface RunRecord {
@@ -50,6 +50,8 @@ export interface RunRecord {
   kernelGbps?: number;
   kernelGflops?: number;
   env: { runtime: string; cores: number; appVersion: string };
+  /** What the run held: GPU bytes in use, held by the pool, the run's peak; host bytes. */
+  memory?: RunMemory;
 }
 
 export interface Environment {

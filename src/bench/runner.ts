@@ -151,6 +151,7 @@ export async function runBenchmark(
           base.kernelGflops = work.flops / (base.kernelMedianMs * 1e6);
         }
       }
+      if (kept && backend.memory) base.memory = backend.memory(kept);
     } catch (e) {
       if (signal?.aborted) throw e;
       base.ok = false;

@@ -1,3 +1,6 @@
+/** The most bytes of free buffers a device's pool keeps for reuse. */
+export const POOL_CAP_BYTES = 256 * 2 ** 20;
+
 /**
  * GPU buffers kept for reuse, as Chainer's memory pool keeps device memory: a released buffer goes to
  * a free list keyed by (usage, size) and the next prepare of the same shape takes it back instead of
@@ -10,11 +13,19 @@ export class BufferPool {
   liveBuffers = 0;
   liveBytes = 0;
   allocations = 0;
+  /** The most bytes allocated at once since the last resetPeak (a run's peak). */
+  peakBytes = 0;
 
   constructor(
     private readonly device: GPUDevice,
-    private readonly maxFreeBytes = 256 * 2 ** 20,
+    /** The pool keeps at most this many bytes of free buffers for reuse (its cap). */
+    readonly maxFreeBytes = POOL_CAP_BYTES,
   ) {}
+
+  /** Starts a new peak from what is allocated now. */
+  resetPeak(): void {
+    this.peakBytes = this.liveBytes;
+  }
 
   acquire(size: number, usage: number, label: string): GPUBuffer {
     const bytes = Math.max(16, Math.ceil(size / 4) * 4);
@@ -31,6 +42,7 @@ export class BufferPool {
     this.allocations++;
     this.liveBuffers++;
     this.liveBytes += bytes;
+    this.peakBytes = Math.max(this.peakBytes, this.liveBytes);
     return buf;
   }
 
@@ -57,19 +69,31 @@ export class BufferPool {
   }
 
   /** Bytes held on the GPU: in use plus kept for reuse. */
-  stats(): { liveBuffers: number; liveBytes: number; freeBytes: number; allocations: number } {
+  stats(): {
+    liveBuffers: number;
+    liveBytes: number;
+    freeBytes: number;
+    inUseBytes: number;
+    peakBytes: number;
+    allocations: number;
+  } {
     return {
       liveBuffers: this.liveBuffers,
       liveBytes: this.liveBytes,
       freeBytes: this.freeBytes,
+      inUseBytes: this.liveBytes - this.freeBytes,
+      peakBytes: this.peakBytes,
       allocations: this.allocations,
     };
   }
 
-  clear(): void {
+  /** Destroys every free buffer (Chainer's free_all_blocks); buffers in use stay. Returns the bytes freed. */
+  clear(): number {
+    const freed = this.freeBytes;
     for (const { buf } of this.freeOrder) this.destroy(buf);
     this.free.clear();
     this.freeOrder = [];
     this.freeBytes = 0;
+    return freed;
   }
 }

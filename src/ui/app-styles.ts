@@ -15,5 +15,7 @@ export const APP_STYLES = css`
   .error { color: #cf222e; border: 1px solid #cf222e; padding: 0.5rem 0.75rem; border-radius: 6px; margin-bottom: 0.75rem; white-space: pre-wrap; }
   .notice { border: 1px solid #9a6700; padding: 0.5rem 0.75rem; border-radius: 6px; margin-bottom: 0.75rem; }
   .progress { min-height: 1.4em; font-size: 0.9rem; }
+  .memory { display: flex; flex-wrap: wrap; gap: 0.4rem 1rem; align-items: center; font-size: 0.85rem; margin: 0.5rem 0 1rem; }
+  .memory button { padding: 0.25rem 0.7rem; font-size: 0.85rem; }
   .progress-row { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; margin-bottom: 0.5rem; }
 `;

@@ -32,6 +32,7 @@ import { keepFocus } from './focus';
 import './expr-editor';
 import './heartbeat';
 import type { View } from './results-panel';
+import { bytesText } from './results-table';
 import { RunController } from './run-controller';
 import './results-panel';
 
@@ -52,6 +53,7 @@ export class KpApp extends LitElement {
     reps: { state: true },
     warmup: { state: true },
     variant: { state: true },
+    released: { state: true },
     expr: { state: true },
     ranges: { state: true },
     exprError: { state: true },
@@ -76,6 +78,8 @@ export class KpApp extends LitElement {
   declare warmup: number;
   /** A pinned GPU variant, or '' for the tuner's choice per adapter. */
   declare variant: string;
+  /** What the last "Release GPU memory" freed, in words. */
+  declare released: string;
   /** The WebGPU adapters, the chosen ones and the notice when a chosen one is missing. */
   readonly gpus = new AdapterChoice(this);
   declare expr: string;
@@ -95,6 +99,7 @@ export class KpApp extends LitElement {
     this.reps = 5;
     this.warmup = 1;
     this.variant = '';
+    this.released = '';
     this.expr = 'a**2 + b**2';
     this.ranges = {};
     this.exprError = null;
@@ -193,6 +198,7 @@ export class KpApp extends LitElement {
     body: (o: RunOptions, hooks: ExperimentHooks) => Promise<RunRecord[]>,
   ): Promise<RunRecord[]> {
     this.applyOptions(options);
+    this.released = '';
     this.syncUrl();
     const run = this.runs.execute(view, (hooks) => body(options, hooks));
     keepFocus(this, run, ['run', 'ladder', 'scaling', 'sweep'], 'cancel');
@@ -288,6 +294,26 @@ export class KpApp extends LitElement {
         title="Time every GPU variant again on the chosen adapters, remember the fastest, and run">Re-tune GPU</button>`;
   }
 
+  /** GPU memory per adapter now, and the release action (Chainer's free_all_blocks). */
+  private renderMemory() {
+    const report = this.engine?.memoryReport() ?? [];
+    if (!report.length) return nothing;
+    return html`<div class="memory" id="memory" role="group" aria-label="GPU memory">
+      ${report.map(
+        (m) =>
+          html`<span>${m.device}: ${bytesText(m.inUse)} in use, ${bytesText(m.held)} held by the buffer pool (peak ${bytesText(m.peak)}; the pool keeps at most ${bytesText(m.cap)} of free buffers)</span>`,
+      )}
+      <button type="button" id="release" ?disabled=${this.runs.running} @click=${this.onRelease}
+        title="Destroy the buffers the pool keeps for reuse; the next run allocates afresh">Release GPU memory</button>
+      <span role="status">${this.released}</span>
+    </div>`;
+  }
+
+  private onRelease() {
+    const freed = this.engine.releaseGpuMemory();
+    this.released = `released ${bytesText(freed)}`;
+  }
+
   static override styles = APP_STYLES;
 
   override render() {
@@ -360,6 +386,7 @@ export class KpApp extends LitElement {
           : nothing
       }
       <kp-results-panel .records=${this.runs.records} .output=${this.runs.output} .view=${this.runs.view}></kp-results-panel>
+      ${this.runs.running ? nothing : this.renderMemory()}
     `;
   }
 }

@@ -63,6 +63,12 @@ export class KpResults extends LitElement {
       );
     if (r.fallback) notes.push('software adapter — says nothing about GPU speed');
     if (variantText(r)) notes.push(`GPU variant ${variantText(r)}`);
+    const m = r.memory;
+    if (m?.gpuBytesHeld !== undefined)
+      notes.push(
+        `GPU memory: ${bytesText(m.gpuBytesInUse)} in use, ${bytesText(m.gpuBytesHeld)} held by the pool (peak ${bytesText(m.gpuPeakBytes)})`,
+      );
+    if (m?.hostBytes !== undefined) notes.push(`host memory: ${bytesText(m.hostBytes)}`);
     if (r.phasesMs) {
       const p = r.phasesMs;
       notes.push(
@@ -97,6 +103,20 @@ export class KpResults extends LitElement {
   private row(r: RunRecord, cols: Column[]) {
     return html`<tr data-backend=${r.backend} data-code=${r.code ?? ''} data-ok=${String(r.ok)}>${cols.map((c) => this.cell(c, r))}</tr>`;
   }
+}
+
+/** Bytes in binary units: "12.0 MiB". */
+export function bytesText(b: number | undefined): string {
+  if (b === undefined) return '—';
+  if (b < 1024) return `${b} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let v = b / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u]}`;
 }
 
 /** What the rows are of, from the records themselves (not from whatever the controls show now). */

@@ -236,6 +236,27 @@ test('GPU variants: each adapter’s tuned choice, remembered; a pin from the UR
   await expect(page.locator('#variant')).toHaveValue('vec4');
 });
 
+test('the memory report: each row says what it held; the GPU pool is shown and released on request', async ({
+  page,
+}) => {
+  await page.goto('/?kernel=sq2&size=262144&reps=1&autorun=1');
+  const recs = (await page.evaluate(() => window.playground.results)) ?? [];
+  const gpu = recs.find((r) => r.backend === 'webgpu');
+  expect(gpu?.memory?.gpuBytesInUse).toBeGreaterThanOrEqual(3 * 4 * 262144);
+  expect(recs.find((r) => r.backend === 'main')?.memory?.hostBytes).toBe(3 * 4 * 262144);
+  await expect(page.locator('kp-results tbody tr[data-backend=webgpu]')).toContainText(
+    /GPU memory: [\d.]+ MiB in use/,
+  );
+  const memory = page.locator('#memory');
+  await expect(memory).toContainText(/0 B in use, [\d.]+ MiB held by the buffer pool/);
+  await page.locator('#release').click();
+  await expect(memory.locator('[role=status]')).toHaveText(/^released [\d.]+ MiB$/);
+  await expect(memory).toContainText('0 B in use, 0 B held by the buffer pool');
+  // and runs go on, allocating afresh
+  await page.locator('#run').click();
+  await expect(memory).toContainText(/MiB held by the buffer pool/);
+});
+
 test('the speedup ladder from the URL: JavaScript, WebAssembly, WebAssembly workers, WebGPU, each verified, charted', async ({
   page,
 }) => {
