@@ -189,6 +189,7 @@ export class Engine {
       warmup: 0,
       variant: null,
       retune: false,
+      residency: 'host',
     };
     const { backends } = await this.backendsFor(resolved, true, { adapters: true });
     const backend = backends[0];
@@ -229,6 +230,7 @@ export class Engine {
         expr: o.expr,
         ...(o.expr !== undefined && Object.keys(o.ranges).length ? { ranges: formatRanges(o.ranges) } : {}),
         minSampleMs: 200 * this.runtime.timerResolutionMs(),
+        residency: o.residency,
       },
       backends,
       this.runtime.env(),

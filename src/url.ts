@@ -33,5 +33,6 @@ export function toQuery(o: RunOptions): string {
   if (o.reps !== undefined) parts.push(['reps', String(o.reps)]);
   if (o.warmup !== undefined) parts.push(['warmup', String(o.warmup)]);
   if (o.variant) parts.push(['variant', o.variant]);
+  if (o.residency === 'device') parts.push(['residency', 'device']);
   return `?${parts.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`;
 }

@@ -68,6 +68,12 @@ export interface Backend {
   select?(kernel: KernelSpec, size: number, inputs: Float32Array[], signal?: AbortSignal): Promise<void>;
   prepare(kernel: KernelSpec, size: number, inputs: Float32Array[], signal?: AbortSignal): Promise<Prepared>;
   run(prep: Prepared, signal?: AbortSignal): Promise<RunOutput>;
+  /**
+   * Data on the device (WebGPU): the kernel again on the inputs a run already uploaded, with no upload
+   * and no readback; `output` is empty. `readback` then fetches the output once.
+   */
+  runResident?(prep: Prepared, signal?: AbortSignal): Promise<RunOutput>;
+  readback?(prep: Prepared, signal?: AbortSignal): Promise<{ output: Float32Array; ms: number }>;
   /** What a prepared run holds (called after its repetitions, before release). */
   memory?(prep: Prepared): RunMemory;
   dispose(): void;

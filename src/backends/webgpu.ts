@@ -427,6 +427,49 @@ export class WebGpuBackend implements Backend {
     }
   }
 
+  /** The kernel once more on the data already on the GPU: dispatch and wait, no upload, no readback. */
+  async runResident(prep: Prepared, signal?: AbortSignal): Promise<RunOutput> {
+    const p = prep as GpuPrepared;
+    const device = await this.getDevice();
+    if (p.device !== device)
+      throw new DeviceLostError(
+        this.keeper.lostMessage() ?? 'the WebGPU device changed since this run was prepared',
+      );
+    throwIfAborted(signal);
+    this.onPhase?.('dispatch');
+    const t0 = now();
+    submitPasses(device, p.kernel.id, p.submissions, p.timer);
+    await this.keeper.guard(device.queue.onSubmittedWorkDone());
+    const wallMs = now() - t0;
+    const gpuMs = p.timer ? await readTimer(p.timer, (x) => this.keeper.guard(x)) : undefined;
+    return { output: new Float32Array(0), wallMs, gpuMs, phasesMs: { dispatch: wallMs } };
+  }
+
+  /** The output of the data on the GPU, read back once. */
+  async readback(prep: Prepared, signal?: AbortSignal): Promise<{ output: Float32Array; ms: number }> {
+    const p = prep as GpuPrepared;
+    const device = await this.getDevice();
+    throwIfAborted(signal);
+    this.onPhase?.('readback');
+    const t0 = now();
+    const enc = device.createCommandEncoder({ label: `${p.kernel.id} readback` });
+    enc.copyBufferToBuffer(p.output, 0, p.staging, 0, p.outputBytes);
+    device.queue.submit([enc.finish()]);
+    try {
+      await this.keeper.guard(p.staging.mapAsync(GPUMapMode.READ, 0, p.outputBytes));
+      const output = new Float32Array(p.staging.getMappedRange(0, p.outputBytes).slice(0));
+      p.staging.unmap();
+      return { output, ms: now() - t0 };
+    } catch (e) {
+      try {
+        if (p.staging.mapState !== 'unmapped') p.staging.unmap();
+      } catch {
+        // the device is gone with its buffers
+      }
+      throw e;
+    }
+  }
+
   /**
    * The kernel `times` times back to back on the data a run already put on the GPU (call after `run`):
    * GPU time per repetition from timestamps around all of them, and wall time per repetition to

@@ -41,7 +41,11 @@ export const COLUMNS: Readonly<Record<ColumnId, Column>> = {
   device: {
     id: 'device',
     head: 'device',
-    text: (r) => r.device + (r.transfer ? ` (${r.transfer})` : '') + variantText(r, ' · '),
+    text: (r) =>
+      r.device +
+      (r.transfer ? ` (${r.transfer})` : '') +
+      variantText(r, ' · ') +
+      (r.residency === 'device' ? ' · data on GPU' : ''),
   },
   cold: { id: 'cold', head: 'cold ms', text: (r) => formatMs(r.coldMs) },
   median: { id: 'median', head: 'median ms', text: (r) => formatMs(r.medianMs) },

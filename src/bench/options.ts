@@ -30,6 +30,11 @@ export interface RunOptions {
   warmup?: number;
   /** Pin a GPU program variant (its id, as records carry it); otherwise the tuner chooses per adapter. */
   variant?: string;
+  /**
+   * 'device': WebGPU uploads once, repeats the kernel on GPU-resident data and reads back once (the
+   * row's time is the kernel's per repetition; upload and readback shown apart). Default 'host'.
+   */
+  residency?: 'host' | 'device';
   /** Time the GPU variants again though a choice is remembered (the page's Re-tune; not a URL option). */
   retune?: boolean;
 }
@@ -51,6 +56,7 @@ export interface ResolvedOptions {
   warmup: number;
   variant: string | null;
   retune: boolean;
+  residency: 'host' | 'device';
 }
 
 export { InputError };
@@ -70,6 +76,7 @@ export const OPTION_NAMES = [
   'reps',
   'warmup',
   'variant',
+  'residency',
 ] as const;
 export type OptionName = (typeof OPTION_NAMES)[number];
 
@@ -114,6 +121,8 @@ export function readOptions(src: OptionText): RunOptions {
   if (ladder !== undefined) o.ladder = flag(spell('ladder'), ladder);
   const variant = text('variant');
   if (variant !== undefined && variant.trim() !== '') o.variant = variant.trim();
+  const residency = text('residency');
+  if (residency !== undefined) o.residency = parseResidency(residency);
   const raw: Partial<Record<string, string>> = {};
   for (const n of ['size', 'seed', 'workers', 'reps', 'warmup'] as const) {
     const t = text(n);
@@ -255,9 +264,11 @@ export function resolveOptions(o: RunOptions): ResolvedOptions {
       );
     variant = o.variant;
   }
+  if (o.residency !== undefined) parseResidency(String(o.residency)); // an options object is checked too
   return {
     code,
     ladder: o.ladder === true,
+    residency: o.residency === 'device' ? 'device' : 'host',
     variant,
     retune: o.retune === true,
     kernel: k.id,
@@ -272,6 +283,15 @@ export function resolveOptions(o: RunOptions): ResolvedOptions {
     adapter,
     ...(o.expr !== undefined ? { expr: o.expr } : {}),
   };
+}
+
+/** 'host' or 'device' as typed; throws for anything else. */
+function parseResidency(v: string): 'host' | 'device' {
+  const t = v.trim();
+  if (t === 'host' || t === 'device') return t;
+  throw new InputError(
+    `residency must be host or device, got '${v}' (device: the data stays on the GPU between repetitions)`,
+  );
 }
 
 /** A worker count as typed (`eval --workers`), checked as `run` checks it. */

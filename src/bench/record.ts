@@ -50,6 +50,8 @@ export interface RunRecord {
   kernelGbps?: number;
   kernelGflops?: number;
   env: { runtime: string; cores: number; appVersion: string };
+  /** 'device': uploaded once, repetitions on GPU-resident data (medianMs is then per repetition), read back once. */
+  residency?: 'host' | 'device';
   /** What the run held: GPU bytes in use, held by the pool, the run's peak; host bytes. */
   memory?: RunMemory;
 }

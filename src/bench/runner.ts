@@ -18,6 +18,11 @@ export interface RunPlan {
   warmup: number;
   /** Set for expression kernels: the expression's text. */
   expr?: string;
+  /**
+   * 'device': backends that can keep data on the device (WebGPU) upload once (the cold run), repeat the
+   * kernel on resident data, and read back once at the end; the record times them apart.
+   */
+  residency?: 'host' | 'device';
   /** Expression kernels: the inputs' distributions as text ("a:0:10,b:normal:0:1"), when not the default. */
   ranges?: string;
   /**
@@ -208,12 +213,21 @@ async function measure(
   check(cold.output);
   let last = cold.output;
   let lastMs: number | undefined;
+  // Data on the device: after the cold run (which uploaded), repetitions run on resident data and
+  // the output is read back once at the end; time to result is then the kernel's own.
+  const resident = plan.residency === 'device' && backend.runResident && backend.readback;
+  const step = resident
+    ? (sig?: AbortSignal) => backend.runResident!(prep, sig)
+    : (sig?: AbortSignal) => backend.run(prep, sig);
+  const checkStep = (out: Float32Array) => {
+    if (!resident) check(out);
+  };
   for (let i = 0; i < plan.warmup; i++) {
     onProgress?.({ phase: 'warmup', backend: backend.label, index: i + 1, of: plan.warmup });
     await yieldToUi?.();
-    const w = await backend.run(prep, signal);
+    const w = await step(signal);
     lastMs = w.wallMs;
-    check(w.output);
+    checkStep(w.output);
   }
   const samples: number[] = [];
   const kernelSamples: number[] = [];
@@ -226,7 +240,7 @@ async function measure(
     const t = performance.now();
     let k = 0;
     while (k < MAX_BATCH && performance.now() - t < plan.minSampleMs) {
-      await backend.run(prep, signal);
+      await step(signal);
       k++;
     }
     batch = Math.max(1, k);
@@ -236,16 +250,16 @@ async function measure(
     await yieldToUi?.();
     const t = performance.now();
     let gpu = 0;
-    let r = await backend.run(prep, signal);
+    let r = await step(signal);
     gpu += r.gpuMs ?? 0;
     for (let b = 1; b < batch; b++) {
-      r = await backend.run(prep, signal);
+      r = await step(signal);
       gpu += r.gpuMs ?? 0;
     }
     const span = performance.now() - t;
     sliced = Math.max(sliced, r.slices ?? 0);
-    check(r.output);
-    last = r.output;
+    checkStep(r.output);
+    if (!resident) last = r.output;
     samples.push(batch > 1 ? span / batch : r.wallMs);
     partial(samples, coldMs);
     if (r.gpuMs !== undefined) kernelSamples.push(gpu / batch);
@@ -255,6 +269,14 @@ async function measure(
         if (v !== undefined) phases[k].push(v);
       }
     }
+  }
+  let residentPhases: { upload?: number; readback: number } | undefined;
+  if (resident) {
+    // the one readback, verified: what the repetitions left on the device
+    const rb = await backend.readback!(prep, signal);
+    check(rb.output);
+    last = rb.output;
+    residentPhases = { upload: cold.phasesMs?.upload, readback: rb.ms };
   }
   if (!failure && kernel.picture)
     onOutput?.({
@@ -281,7 +303,14 @@ async function measure(
   };
   if (kernelSamples.length === samples.length && samples.length)
     out.kernelMedianMs = summarize(kernelSamples).median;
-  if (phases.dispatch.length) {
+  if (residentPhases) {
+    out.residency = 'device';
+    out.phasesMs = {
+      upload: residentPhases.upload,
+      dispatch: s.median ?? undefined,
+      readback: residentPhases.readback,
+    };
+  } else if (phases.dispatch.length) {
     out.phasesMs = {
       upload: summarize(phases.upload).median,
       dispatch: summarize(phases.dispatch).median,

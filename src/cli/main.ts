@@ -32,10 +32,11 @@ commands:
   run (--kernel ID | --expr EXPR [--ranges a:LO:HI,...]) [--size N] [--seed S]
       [--backends main,workers,webgpu] [--code js,wasm] [--workers K] [--adapter ID[,ID...]]
       [--reps R] [--warmup W] [--json]
-      [--ladder] [--variant ID] [--retune]
+      [--ladder] [--variant ID] [--retune] [--residency host|device]
       --code: the CPU backends' code, JavaScript (js) and/or WebAssembly SIMD (wasm); default both
       --variant: pin a GPU program variant (tune lists them); otherwise each adapter's tuned choice
       --retune: time the GPU variants again though a choice is remembered
+      --residency device: WebGPU uploads once, repeats the kernel on GPU-resident data, reads back once
       --ladder: the speedup ladder: JavaScript main thread -> WebAssembly main thread -> WebAssembly
         workers -> WebGPU, each rung verified, with its speedup over the JavaScript loop
   eval --expr EXPR --var NAME=FILE [--var NAME=FILE ...] --backend main|workers|webgpu [--code js|wasm]
@@ -74,6 +75,7 @@ const RUN_OPTIONS = {
   warmup: { type: 'string' },
   variant: { type: 'string' },
   retune: { type: 'boolean' },
+  residency: { type: 'string' },
   json: { type: 'boolean', default: false },
   chromium: { type: 'string' },
 } as const;

@@ -8,7 +8,7 @@ export const APP_STYLES = css`
   form { display: flex; flex-wrap: wrap; gap: 0.75rem 1.25rem; align-items: end; margin-bottom: 1rem; }
   label { display: flex; flex-direction: column; gap: 0.2rem; font-size: 0.85rem; }
   fieldset { border: 1px solid color-mix(in srgb, currentColor 25%, transparent); border-radius: 6px; display: flex; gap: 0.8rem; }
-  fieldset label { flex-direction: row; align-items: center; }
+  fieldset label, label.inline { flex-direction: row; align-items: center; gap: 0.35rem; }
   input[type='number'] { width: 8rem; }
   button { font: inherit; padding: 0.4rem 1rem; border-radius: 6px; cursor: pointer; }
   .status { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; font-size: 0.85rem; margin-bottom: 0.75rem; }

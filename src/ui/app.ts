@@ -54,6 +54,7 @@ export class KpApp extends LitElement {
     warmup: { state: true },
     variant: { state: true },
     released: { state: true },
+    resident: { state: true },
     expr: { state: true },
     ranges: { state: true },
     exprError: { state: true },
@@ -78,6 +79,8 @@ export class KpApp extends LitElement {
   declare warmup: number;
   /** A pinned GPU variant, or '' for the tuner's choice per adapter. */
   declare variant: string;
+  /** WebGPU keeps the data on the device between repetitions (residency=device). */
+  declare resident: boolean;
   /** What the last "Release GPU memory" freed, in words. */
   declare released: string;
   /** The WebGPU adapters, the chosen ones and the notice when a chosen one is missing. */
@@ -100,6 +103,7 @@ export class KpApp extends LitElement {
     this.warmup = 1;
     this.variant = '';
     this.released = '';
+    this.resident = false;
     this.expr = 'a**2 + b**2';
     this.ranges = {};
     this.exprError = null;
@@ -139,6 +143,7 @@ export class KpApp extends LitElement {
     if (o.warmup !== undefined) this.warmup = o.warmup;
     if (o.adapter) this.gpus.set(o.adapter);
     this.variant = o.variant ?? '';
+    this.resident = o.residency === 'device';
   }
 
   options(): RunOptions {
@@ -161,6 +166,7 @@ export class KpApp extends LitElement {
       warmup: this.warmup,
       ...(this.gpus.ids.length ? { adapter: this.gpus.ids } : {}),
       ...(this.variant ? { variant: this.variant } : {}),
+      ...(this.resident ? { residency: 'device' as const } : {}),
     };
   }
 
@@ -341,6 +347,13 @@ export class KpApp extends LitElement {
         ${checkGroup({ name: 'backend', legend: 'Backends', all: BACKEND_KINDS, chosen: this.backends, label: (b) => BACKEND_LABEL[b], onChange: (v) => this.choose({ backends: v }) })}
         ${checkGroup({ name: 'code', legend: 'CPU code', all: CPU_CODES, chosen: this.code, label: (c) => CODE_LABEL[c], title: (c) => (c === 'js' ? 'A plain JavaScript loop' : 'Compiled: four float32 lanes at a time'), onChange: (v) => this.choose({ code: v }) })}
         ${this.renderVariant()}
+        <label class="inline" title="Upload once, repeat the kernel on data that stays on the GPU, read back once: the kernel's own time, with the transfers shown apart (CuPy's story with the data already on the device)">
+          <input id="resident" type="checkbox" ?disabled=${!this.backends.includes('webgpu')} .checked=${this.resident}
+            @change=${(e: Event) => {
+              this.resident = (e.target as HTMLInputElement).checked;
+              this.syncUrl();
+            }} /> Keep data on the GPU
+        </label>
         <label>Workers
           <input id="workers" type="number" min="1" max="64" step="1" .value=${String(this.workers)} @change=${(e: Event) => this.onNumber('workers', e)} />
         </label>

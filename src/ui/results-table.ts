@@ -69,7 +69,12 @@ export class KpResults extends LitElement {
         `GPU memory: ${bytesText(m.gpuBytesInUse)} in use, ${bytesText(m.gpuBytesHeld)} held by the pool (peak ${bytesText(m.gpuPeakBytes)})`,
       );
     if (m?.hostBytes !== undefined) notes.push(`host memory: ${bytesText(m.hostBytes)}`);
-    if (r.phasesMs) {
+    if (r.residency === 'device') {
+      const p = r.phasesMs ?? {};
+      notes.push(
+        `data on the GPU: uploaded once (${formatMs(p.upload)} ms), each repetition the kernel alone, read back once (${formatMs(p.readback)} ms)`,
+      );
+    } else if (r.phasesMs) {
       const p = r.phasesMs;
       notes.push(
         `upload ${formatMs(p.upload)} · dispatch ${formatMs(p.dispatch)} · readback ${formatMs(p.readback)} ms`,

@@ -257,6 +257,23 @@ test('the memory report: each row says what it held; the GPU pool is shown and r
   await expect(memory).toContainText(/MiB held by the buffer pool/);
 });
 
+test('data on the GPU from the URL: one upload and one readback shown apart from the kernel time', async ({
+  page,
+}) => {
+  await page.goto('/?kernel=sq2&size=100000&backends=main,webgpu&code=js&residency=device&reps=3&autorun=1');
+  const recs = (await page.evaluate(() => window.playground.results)) ?? [];
+  const gpu = recs.find((r) => r.backend === 'webgpu');
+  expect(gpu).toMatchObject({ ok: true, residency: 'device' });
+  expect(gpu?.phasesMs?.dispatch).toBe(gpu?.medianMs);
+  expect(recs.find((r) => r.backend === 'main')?.residency).toBeUndefined();
+  await expect(page.locator('kp-results tbody tr[data-backend=webgpu]')).toContainText(
+    /data on the GPU: uploaded once \([\d.]+ ms\), each repetition the kernel alone, read back once \([\d.]+ ms\)/,
+  );
+  await expect(page.locator('#resident')).toBeChecked();
+  await page.locator('#resident').uncheck();
+  await expect(page).not.toHaveURL(/residency=/);
+});
+
 test('the speedup ladder from the URL: JavaScript, WebAssembly, WebAssembly workers, WebGPU, each verified, charted', async ({
   page,
 }) => {

@@ -134,3 +134,38 @@ describe('GPU variants', () => {
     }
   });
 });
+
+describe('data on the GPU (residency device)', () => {
+  it('uploads once, repeats on resident data, reads back once: the same verified result as host mode', async () => {
+    const e = engine();
+    const gpu = e.gpuBackend((await e.adapters())[0]);
+    const phases: string[] = [];
+    gpu.onPhase = (p) => phases.push(p);
+    const opts = {
+      kernel: 'sq2',
+      size: 100_003,
+      backends: ['webgpu' as const],
+      reps: 4,
+      warmup: 1,
+      variant: 'x1',
+    };
+    const device = (await e.run({ ...opts, residency: 'device' })).records[0];
+    const counts = (p: string) => phases.filter((x) => x === p).length;
+    // the cold run uploads and reads back; warm-up and repetitions only dispatch; one readback at the end
+    expect(counts('upload')).toBe(1);
+    expect(counts('readback')).toBe(2);
+    expect(counts('dispatch')).toBeGreaterThanOrEqual(1 + 1 + 4);
+    phases.length = 0;
+    const host = (await e.run(opts)).records[0];
+    expect(counts('upload')).toBe(counts('readback'));
+    gpu.onPhase = null;
+    expect(device).toMatchObject({ ok: true, residency: 'device' });
+    expect(host.ok).toBe(true);
+    expect(host.residency).toBeUndefined();
+    expect(device.maxAbsErr).toBe(host.maxAbsErr);
+    // the transfers are timed apart from the per-repetition kernel time
+    expect(device.phasesMs!.upload).toBeGreaterThan(0);
+    expect(device.phasesMs!.readback).toBeGreaterThan(0);
+    expect(device.phasesMs!.dispatch).toBe(device.medianMs);
+  });
+});

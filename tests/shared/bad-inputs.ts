@@ -75,6 +75,11 @@ export const BAD_INPUTS: BadInput[] = [
     "matmul has no GPU variant 'tile256': choose one of tile64, tile128",
   ),
   row(
+    'unknown residency',
+    { kernel: 'sq2', residency: 'gpu' },
+    "residency must be host or device, got 'gpu' (device: the data stays on the GPU between repetitions)",
+  ),
+  row(
     'unknown backend',
     { kernel: 'sq2', backends: 'main,cuda' },
     "unknown backend 'cuda': choose from main, workers, webgpu",
