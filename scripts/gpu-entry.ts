@@ -1,6 +1,8 @@
 /**
  * The project's own WebGPU backend on a real GPU through Dawn: the built-in kernels and a few
- * memory-bound expressions at GPU-sized inputs, each verified against the float64 reference, timed as
+ * memory-bound expressions at GPU-sized inputs, every GPU program variant of each (those the device or
+ * size excludes are listed), and the tuner's choice among them. Each is verified against the float64
+ * reference, timed as
  * GPU kernel time (timestamp queries, data on the GPU) and as time to result (upload + dispatch +
  * readback) and as *resident* kernel time (the passes repeated back to back on data already on the GPU,
  * timestamps around all of them ÷ repetitions: the GPU kept busy, as CuPy's timings are), next to the
@@ -15,6 +17,8 @@ import { WebGpuBackend } from '../src/backends/webgpu';
 import { summarize } from '../src/bench/stats';
 import { verify } from '../src/bench/verify';
 import { compileExpression } from '../src/expr/kernel';
+import { MemoryTuneStore, Tuner } from '../src/gpu/tuner';
+import { gpuPrograms, ineligible } from '../src/kernels/gpu-program';
 import { registry } from '../src/kernels/registry';
 import type { KernelSpec } from '../src/kernels/types';
 import { nodeRuntime } from '../src/runtime/node';
@@ -35,9 +39,13 @@ const cases: [string, KernelSpec, number][] = [
   ...registry
     .list()
     .filter((k) => k.bound === 'compute')
-    .flatMap((k) =>
-      (small ? [256] : [2048, 4096, 8192]).map((n): [string, KernelSpec, number] => [k.id, k, n]),
-    ),
+    .flatMap((k) => {
+      // matmul at the sizes of the reference numbers; the finance kernels at GPU-sized sweeps
+      const sizes: Record<string, number[]> = small
+        ? { matmul: [256], montecarlo: [1 << 14], backtest: [256] }
+        : { matmul: [2048, 4096, 8192], montecarlo: [1 << 20], backtest: [4096, 1 << 16] };
+      return (sizes[k.id] ?? [k.defaultSize]).map((n): [string, KernelSpec, number] => [k.id, k, n]);
+    }),
 ];
 
 const adapters = await nodeRuntime.probeAdapters();
@@ -56,36 +64,64 @@ const rate = (k: KernelSpec, size: number, ms: number | undefined) => {
     ? `${(w.flops / ms / 1e9).toFixed(1)} TFLOP/s`
     : `${(w.bytes / ms / 1e6).toFixed(0)} GB/s`;
 };
+const device0 = await gpu.getDevice();
+const traits = {
+  maxInvocations: device0.limits.maxComputeInvocationsPerWorkgroup,
+  features: new Set([...device0.features]),
+};
+const skipped: string[] = [];
+gpu.tuner = new Tuner(new MemoryTuneStore());
 for (const [name, k, size] of cases) {
   const t0 = performance.now();
   const inputs = k.makeInputs(size, 1);
   const ref = k.reference(inputs, size);
   console.error(`${name} ${size}: inputs and reference in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const prep = await gpu.prepare(k, size, inputs);
-  const cold = await gpu.run(prep);
-  let ok = verify(cold.output, ref, k.tolerance(size)).ok;
-  const wall: number[] = [];
-  const kern: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const r = await gpu.run(prep);
-    if (i === reps - 1) ok &&= verify(r.output, ref, k.tolerance(size)).ok;
-    wall.push(r.wallMs);
-    if (r.gpuMs !== undefined) kern.push(r.gpuMs);
+  let choice = '—';
+  try {
+    await gpu.select(k, size, inputs); // the tuner's own brief timing of every eligible variant
+    choice = gpu.lastSelection?.program.variant ?? '—';
+  } catch (e) {
+    console.error(`${name} ${size}: tuning failed: ${e instanceof Error ? e.message : e}`);
   }
-  const kt = kern.length ? summarize(kern) : null;
-  // Back to back: enough repetitions per sample for ~50 ms of work, 5 samples.
-  const times = Math.max(1, Math.min(500, Math.ceil(50 / Math.max(kt?.median ?? 1, 0.01))));
-  const resident: number[] = [];
-  for (let s = 0; s < 5; s++) {
-    const r = await gpu.kernelOnly(prep, times);
-    resident.push(r.gpuMs ?? r.wallMs);
+  for (const program of gpuPrograms(k)) {
+    const why = ineligible(program, traits, size);
+    if (why) {
+      skipped.push(`${name} ${size} ${program.variant}: ${why}`);
+      continue;
+    }
+    const view = gpu.forRun(program.variant, false);
+    try {
+      const prep = await view.prepare(k, size, inputs);
+      const cold = await view.run(prep);
+      let ok = verify(cold.output, ref, k.tolerance(size)).ok;
+      const wall: number[] = [];
+      const kern: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        const r = await view.run(prep);
+        if (i === reps - 1) ok &&= verify(r.output, ref, k.tolerance(size)).ok;
+        wall.push(r.wallMs);
+        if (r.gpuMs !== undefined) kern.push(r.gpuMs);
+      }
+      const kt = kern.length ? summarize(kern) : null;
+      // Back to back: enough repetitions per sample for ~50 ms of work, 5 samples.
+      const times = Math.max(1, Math.min(500, Math.ceil(50 / Math.max(kt?.median ?? 1, 0.01))));
+      const resident: number[] = [];
+      for (let s = 0; s < 5; s++) {
+        const r = await view.kernelOnly(prep, times);
+        resident.push(r.gpuMs ?? r.wallMs);
+      }
+      prep.release();
+      const w = summarize(wall);
+      const rm = summarize(resident).median;
+      const row = `| ${name} | ${size} | ${program.variant}${program.variant === choice ? ' ← tuner' : ''} | ${kt?.median.toFixed(3) ?? '—'} | ${rm.toFixed(3)} (×${times}) | ${rate(k, size, rm)} | ${w.median.toFixed(2)} | ${rate(k, size, w.median)} | ${ok ? 'yes' : 'NO'} |`;
+      console.error(row);
+      rows.push(row);
+    } catch (e) {
+      const row = `| ${name} | ${size} | ${program.variant} | failed: ${e instanceof Error ? e.message : e} | | | | | NO |`;
+      console.error(row);
+      rows.push(row);
+    }
   }
-  prep.release();
-  const w = summarize(wall);
-  const rm = summarize(resident).median;
-  const row = `| ${name} | ${size} | ${kt?.median.toFixed(3) ?? '—'} | ${rm.toFixed(3)} (×${times}) | ${rate(k, size, rm)} | ${w.median.toFixed(2)} | ${rate(k, size, w.median)} | ${ok ? 'yes' : 'NO'} |`;
-  console.error(row);
-  rows.push(row);
 }
 
 // copyBufferToBuffer of N floats: the same bytes as the copy kernel (read N*4, write N*4).
@@ -109,7 +145,7 @@ for (const [name, k, size] of cases) {
   dst.destroy();
   const m = summarize(samples).median;
   rows.push(
-    `| copyBufferToBuffer (wall ÷ 20 copies per submit) | ${N} | — | ${m.toFixed(3)} | ${((2 * bytes) / m / 1e6).toFixed(0)} GB/s | — | — | — |`,
+    `| copyBufferToBuffer (wall ÷ 20 copies per submit) | ${N} | — | — | ${m.toFixed(3)} | ${((2 * bytes) / m / 1e6).toFixed(0)} GB/s | — | — | — |`,
   );
 }
 gpu.dispose();
@@ -117,8 +153,10 @@ console.log(
   `\nWebGPU backend of kernel-playground on ${adapters[0].desc.label} (${reps} reps; kernel = timestamps around one run's passes; resident = the passes repeated back to back on GPU-resident data, timestamps ÷ repetitions; time to result = upload + dispatch + readback)\n`,
 );
 console.log(
-  '| kernel | size | kernel median ms (one run) | resident ms per rep | resident rate | time to result ms | rate | verified |',
+  '| kernel | size | variant | kernel median ms (one run) | resident ms per rep | resident rate | time to result ms | rate | verified |',
 );
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
+if (skipped.length)
+  console.log(`\nVariants this device or size excludes:\n${skipped.map((x) => `- ${x}`).join('\n')}`);
 process.exit(0);
