@@ -10,6 +10,8 @@ type Rec = {
   code?: string;
   samplesMs: number[];
   medianMs: number;
+  variant?: string;
+  variantChoice?: string;
 };
 
 /** Reads a chart element's Chart.js instance: series labels and point counts. */
@@ -157,7 +159,12 @@ test('JSON, CSV and Markdown exports hold the same records as the table', async 
   const md = await page.evaluate(() => navigator.clipboard.readText());
   const mdRows = md.split('\n').filter((l) => l.startsWith('| sum |'));
   expect(mdRows.map((l) => l.split(' | ')[2])).toEqual(
-    recs.map((r) => r.device + (r.backend === 'workers' ? ' (shared)' : '')),
+    recs.map(
+      (r) =>
+        r.device +
+        (r.backend === 'workers' ? ' (shared)' : '') +
+        (r.variant && r.variantChoice !== 'only' ? ` · ${r.variant} (${r.variantChoice})` : ''),
+    ),
   );
 });
 
