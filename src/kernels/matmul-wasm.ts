@@ -1,13 +1,19 @@
 /**
  * matmul's WebAssembly program, written by hand (through the binary writer) in the GotoBLAS shape:
  * for each k-block of KC rows of B, B's slab is packed into panels of 8 columns (8 floats per k,
- * contiguous), and each block of MC rows of A into panels of 5 rows (5 floats per k); a register
- * micro-kernel then keeps a 5×8 tile of C in ten f32x4 accumulators over the k-block: per k, two
- * vector loads of B, five broadcast loads of A and ten multiply-adds. Measured in V8 (x64, 1024²):
- * 4×8 15.1 GFLOP/s, 6×8 17.2, 5×8 18.1 (6×8 leaves too few of the 16 vector registers once V8 keeps
- * one for itself); unrolling k by two gained nothing; KC 128/256/512 within noise. Edges (n not a multiple of 8,
- * a band not a multiple of 5 rows) are padded with zeros in the panels and written through a small
- * tile buffer. C accumulates in float32 across k-blocks, as the GPU does (the tolerance is the GPU's).
+ * contiguous), and each block of MC rows of A into panels of 4 rows (4 floats per k); a register
+ * micro-kernel then keeps a 4×8 tile of C in eight f32x4 accumulators over the k-block: per k, two
+ * vector loads of B, four broadcast loads of A (each into a local, used for both columns) and eight
+ * multiply-adds. The micro-kernel loop runs over A's row panels inside each B column panel, so the
+ * B panel (KC × 8 floats, 8 KiB) stays in L1 while A's block streams from L2.
+ * What V8's x64 code (node --print-wasm-code) showed: a broadcast emitted once per column is loaded
+ * twice, and a 5×8 tile (10 accumulators + 2 B + 5 broadcasts V8 hoists ahead of the multiply-adds) does
+ * not fit the 15 vector registers V8 allocates, so two accumulators went to the stack and back on every
+ * k; the 4×8 tile with one broadcast per row has no spills and runs at 2.3× the 5×8 one (back-to-back runs,
+ * 1024²: 43.7 against 18.9 GFLOP/s with relaxed-SIMD FMA; BENCHMARKS.md). KC 128/256/512 were within
+ * noise. Edges (n not a multiple of 8, a band not a multiple of 4 rows) are padded with zeros in the
+ * panels and written through a small tile buffer. C accumulates in float32 across k-blocks, as the GPU
+ * does (the tolerance is the GPU's).
  *
  * Entry point (src/wasm/runtime.ts): run(A, B, C, n, start, end, first, scratch) computes rows
  * [start, end) of C; scratch holds the packed panels and the tile buffer (scratchBytes).
@@ -20,7 +26,7 @@ import { perForm, type WasmCode, type WasmForm } from '../wasm/runtime';
 const KC = 256;
 /** A multiple of MR: the packed A block holds exactly MC rows. */
 const MC = 60;
-const MR = 5;
+const MR = 4;
 const NR = 8;
 
 /** Packed B (KC × n rounded up to NR), packed A (MC × KC) and an MR×NR tile, in bytes. */
@@ -39,6 +45,7 @@ function emit(form: WasmForm): Uint8Array<ArrayBuffer> {
   );
   const acc = Array.from({ length: MR * 2 }, () => b.local(V128));
   const bv = [b.local(V128), b.local(V128)];
+  const av = b.local(V128);
 
   /** for (v = from; v < to; v += step) body — `to` is re-read each iteration. */
   const forRange = (v: number, from: () => void, to: () => void, step: number, body: () => void) => {
@@ -200,16 +207,16 @@ function emit(form: WasmForm): Uint8Array<ArrayBuffer> {
           );
           // The micro-kernel over every (row panel, column panel).
           forRange(
-            ip,
+            jp,
             () => b.i32(0),
-            () => b.get(mc),
-            MR,
+            () => b.get(panels),
+            1,
             () => {
               forRange(
-                jp,
+                ip,
                 () => b.i32(0),
-                () => b.get(panels),
-                1,
+                () => b.get(mc),
+                MR,
                 () => {
                   for (const a of acc) b.f32x4(0).set(a);
                   b.get(apack)
@@ -233,9 +240,14 @@ function emit(form: WasmForm): Uint8Array<ArrayBuffer> {
                       b.get(bp).mem('v128.load', 0, 2).set(bv[0]);
                       b.get(bp).mem('v128.load', 16, 2).set(bv[1]);
                       for (let rr = 0; rr < MR; rr++) {
+                        // one broadcast per row, kept in a local: emitted per column, V8 loads it twice
+                        // and spills accumulators to make room (seen in its x64 code)
+                        b.get(ap)
+                          .splat32(4 * rr)
+                          .set(av);
                         for (let cc = 0; cc < 2; cc++) {
                           const t = acc[rr * 2 + cc];
-                          b.get(ap).splat32(4 * rr);
+                          b.get(av);
                           b.get(bv[cc]);
                           fmadd(form.relaxed, t);
                           b.set(t);
@@ -251,7 +263,7 @@ function emit(form: WasmForm): Uint8Array<ArrayBuffer> {
                         .set(bp);
                     },
                   );
-                  // rows = min(4, mc - ip), cols = min(8, n - jp*8)
+                  // rows = min(MR, mc - ip), cols = min(8, n - jp*8)
                   minI(
                     () => b.i32(MR),
                     () => b.get(mc).get(ip).op('i32.sub'),
