@@ -64,11 +64,14 @@ export class KpResults extends LitElement {
     if (r.fallback) notes.push('software adapter — says nothing about GPU speed');
     if (variantText(r)) notes.push(`GPU variant ${variantText(r)}`);
     const m = r.memory;
-    if (m?.gpuBytesHeld !== undefined)
-      notes.push(
-        `GPU memory: ${bytesText(m.gpuBytesInUse)} in use, ${bytesText(m.gpuBytesHeld)} held by the pool (peak ${bytesText(m.gpuPeakBytes)})`,
-      );
-    if (m?.hostBytes !== undefined) notes.push(`host memory: ${bytesText(m.hostBytes)}`);
+    if (m) {
+      const gpu =
+        m.gpuBytesHeld !== undefined
+          ? `GPU memory: ${bytesText(m.gpuBytesInUse)} in use, ${bytesText(m.gpuBytesHeld)} held by the pool (peak ${bytesText(m.gpuPeakBytes)})`
+          : '';
+      const host = m.hostBytes !== undefined ? `host memory ${bytesText(m.hostBytes)}` : '';
+      if (gpu || host) notes.push([gpu, host].filter(Boolean).join(' · '));
+    }
     if (r.residency === 'device') {
       const p = r.phasesMs ?? {};
       notes.push(
