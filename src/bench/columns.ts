@@ -95,6 +95,13 @@ export const SUMMARY: readonly ColumnId[] = [
 export const TIMING_NOTE =
   'Median and p10–p90: warm time to result (inputs in host memory → result in host memory, upload and readback included). Cold: the first run, with compile and setup. Kernel: GPU timestamps with the data already on the GPU.';
 
+/** What the times mean for these records: the note, plus what a data-on-GPU row's time is. */
+export function timingNote(records: readonly RunRecord[]): string {
+  return records.some((r) => r.residency === 'device')
+    ? `${TIMING_NOTE} Rows marked "data on GPU" are the kernel alone per repetition on GPU-resident data (uploaded and read back once, shown apart), so their speedup compares a kernel time with the other rows' time to result.`
+    : TIMING_NOTE;
+}
+
 /** A plain-text table, one row per record (the CLI's output). */
 export function formatTable(records: readonly RunRecord[]): string {
   const cols = SUMMARY.map((id) => COLUMNS[id]);
@@ -111,7 +118,7 @@ export function formatTable(records: readonly RunRecord[]): string {
     ...rows.map(line),
     ...(results.length ? ['', ...results] : []),
     '',
-    TIMING_NOTE,
+    timingNote(records),
   ].join('\n');
 }
 
@@ -131,7 +138,7 @@ export function toMarkdown(records: readonly RunRecord[]): string {
   if (env) {
     lines.push(
       '',
-      `${TIMING_NOTE} Measured with Kernel Playground ${env.appVersion} on ${md(env.runtime)}, ${env.cores} cores.`,
+      `${timingNote(records)} Measured with Kernel Playground ${env.appVersion} on ${md(env.runtime)}, ${env.cores} cores.`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -84,9 +84,13 @@ export async function runBenchmark(
 ): Promise<RunRecord[]> {
   const { kernel, size, seed, reps, warmup } = plan;
   const { signal, onProgress } = hooks;
+  // each step is said, and the page repainted, before the (blocking) work it names
   onProgress?.({ phase: 'inputs', kernel: kernel.id });
+  await hooks.yieldToUi?.();
   const inputs = kernel.makeInputs(size, seed);
   onProgress?.({ phase: 'reference', kernel: kernel.id });
+  await hooks.yieldToUi?.();
+  throwIfAborted(signal);
   const ref = kernel.reference(inputs, size);
   const work = kernel.work(size);
   const records: RunRecord[] = [];

@@ -94,6 +94,7 @@ export class BufferPool {
     this.free.clear();
     this.freeOrder = [];
     this.freeBytes = 0;
+    this.resetPeak();
     return freed;
   }
 }

@@ -29,6 +29,8 @@ export const BT = {
   /** Prices stay within [$1, $10,000]: window sums stay below 2^32 (3600 days · 10^6 cents). */
   minCents: 100,
   maxCents: 1_000_000,
+  /** Every pair trades at least this many days (a year): a Sharpe ratio over fewer is noise. */
+  minTradingDays: 252,
   /** One day of one pair, counted as flops: two window updates, a 64-bit comparison, a return's share. */
   flopsPerDay: 12,
 } as const;
@@ -64,10 +66,13 @@ export const longestWindow = (size: number): number => {
   return g.slow(size - 1);
 };
 
-/** The largest sweep whose longest window leaves the series at least two trading days. */
+/** The longest slow window the series allows: every pair keeps a year of trading days. */
+export const LONGEST_SLOW = BT.days - BT.minTradingDays;
+
+/** The largest sweep whose longest window leaves every pair a year of trading days. */
 export const MAX_PAIRS_FOR_SERIES = (() => {
   let cols = 1;
-  while (5 * (cols + 1) - 2 <= BT.days - 2) cols++;
+  while (5 * (cols + 1) - 2 <= LONGEST_SLOW) cols++;
   return cols * cols;
 })();
 
@@ -269,16 +274,16 @@ export const backtest: KernelSpec = {
   sizeLabel: 'window pairs',
   describeSize(size) {
     const g = backtestGrid(size);
-    return `${size} window pairs (${g.cols} fast × ${g.rows} slow)`;
+    return `${size} window pair${size === 1 ? '' : 's'} (${g.cols} fast × ${g.rows} slow)`;
   },
   defaultSize: 64 * 64,
   minSize: 1,
   maxSize: 2 ** 20,
   sizeError(size) {
     const longest = longestWindow(size);
-    if (longest <= BT.days - 2) return undefined;
+    if (longest <= LONGEST_SLOW) return undefined;
     const g = backtestGrid(size);
-    return `size ${size} makes a ${g.cols} × ${g.rows} sweep whose longest slow window, ${longest} days, does not fit the ${BT.days}-day series (at most ${BT.days - 2} days leaves two trading days): choose at most ${MAX_PAIRS_FOR_SERIES} pairs`;
+    return `size ${size} makes a ${g.cols} × ${g.rows} sweep whose longest slow window, ${longest} days, does not fit the ${BT.days}-day series (at most ${LONGEST_SLOW} days leaves every pair a year, ${BT.minTradingDays} trading days, for its Sharpe ratio): choose at most ${MAX_PAIRS_FOR_SERIES} pairs`;
   },
   sweepSizes: (maxElements) => [16, 256, 1024, 4096, 16384, 65536].filter((n) => 2 * n <= maxElements),
   picture: 'sweep-heatmap',

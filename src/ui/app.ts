@@ -265,6 +265,8 @@ export class KpApp extends LitElement {
     this.expr = e.detail.expr;
     this.ranges = e.detail.ranges;
     this.exprError = e.detail.error;
+    // a pinned variant the new expression does not have (sum's items16 after editing to a*b) is dropped
+    if (this.variant && !this.variantsOf().some((v) => v.variant === this.variant)) this.variant = '';
     this.syncUrl();
   }
 
@@ -297,7 +299,7 @@ export class KpApp extends LitElement {
         </select>
       </label>
       <button id="retune" type="button" ?disabled=${!gpu || this.runs.running || Boolean(this.variant)} @click=${this.onRetuneClick}
-        title="Time every GPU variant again on the chosen adapters, remember the fastest, and run">Re-tune GPU</button>`;
+        title=${this.variant ? 'A variant is pinned: choose auto to let the tuner choose (and re-tune)' : !gpu ? 'Check WebGPU to tune its variants' : 'Time every GPU variant again on the chosen adapters, remember the fastest, and run'}>Re-tune GPU</button>`;
   }
 
   /** GPU memory per adapter now, and the release action (Chainer's free_all_blocks). */
@@ -399,7 +401,7 @@ export class KpApp extends LitElement {
           : nothing
       }
       <kp-results-panel .records=${this.runs.records} .output=${this.runs.output} .view=${this.runs.view}></kp-results-panel>
-      ${this.runs.running ? nothing : this.renderMemory()}
+      ${this.renderMemory()}
     `;
   }
 }

@@ -70,6 +70,14 @@ export class KpSweepHeatmap extends LitElement {
   declare cursor: number;
   private cells: SweepCell[] = [];
   private best: SweepCell | null = null;
+  /** The colour scale's ends: the 1st and 99th percentiles (all values when few), so one outlier cannot flatten the map. */
+  private lo = 0;
+  private hi = 0;
+  private clipped = false;
+  /** The grid drawn once per output, one pixel per pair: cursor moves only redraw the overlays. */
+  private gridImage: HTMLCanvasElement | null = null;
+  /** The keyboard's pair; hovering shows another in the readout until the pointer leaves. */
+  private hover = -1;
   /** Buy and hold over the same series, for scale (computed here, not timed). */
   private hold = '';
 
@@ -95,7 +103,17 @@ export class KpSweepHeatmap extends LitElement {
       this.cells = o ? sweepCells(o.size, o.output) : [];
       this.best = this.cells.length ? bestCell(this.cells) : null;
       this.cursor = this.best ? this.best.index : -1;
+      this.hover = -1;
       this.hold = o ? buyAndHold(makeSeries(BT.days, o.seed)) : '';
+      const finite = this.cells
+        .map((c) => c.sharpe)
+        .filter(Number.isFinite)
+        .sort((a, b) => a - b);
+      const at = (q: number) => finite[Math.min(finite.length - 1, Math.floor(q * finite.length))] ?? 0;
+      this.clipped = finite.length > 200;
+      this.lo = this.clipped ? at(0.01) : (finite[0] ?? 0);
+      this.hi = this.clipped ? at(0.99) : (finite[finite.length - 1] ?? 0);
+      this.gridImage = null;
     }
   }
 
@@ -139,6 +157,26 @@ export class KpSweepHeatmap extends LitElement {
     return i < this.cells.length ? i : -1;
   }
 
+  /** The sweep as an image of one pixel per pair (slow window up), made once per output. */
+  private grid(): HTMLCanvasElement {
+    if (this.gridImage) return this.gridImage;
+    const g = backtestGrid(this.output?.size ?? 1);
+    const span = this.hi - this.lo;
+    const image = new ImageData(g.cols, g.rows);
+    for (const c of this.cells) {
+      const t = span > 0 ? (c.sharpe - this.lo) / span : 0.5;
+      const [r, gg, b] = Number.isFinite(c.sharpe) ? viridis(t) : [136, 136, 136];
+      const at = 4 * ((g.rows - 1 - Math.floor(c.index / g.cols)) * g.cols + (c.index % g.cols));
+      image.data.set([r, gg, b, 255], at);
+    }
+    const grid = document.createElement('canvas');
+    grid.width = g.cols;
+    grid.height = g.rows;
+    grid.getContext('2d')?.putImageData(image, 0, 0);
+    this.gridImage = grid;
+    return grid;
+  }
+
   private draw(): void {
     const canvas = this.canvas;
     if (!canvas || !this.output || !this.cells.length) return;
@@ -152,59 +190,48 @@ export class KpSweepHeatmap extends LitElement {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
     const ink = getComputedStyle(this).color || '#222';
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (const c of this.cells) {
-      if (!Number.isFinite(c.sharpe)) continue;
-      lo = Math.min(lo, c.sharpe);
-      hi = Math.max(hi, c.sharpe);
-    }
-    if (!(hi >= lo)) [lo, hi] = [0, 0];
-    const span = hi - lo || 1;
     const x0 = MARGIN.left;
     const yBase = MARGIN.top + ph;
     const rect = (i: number): [number, number] => [
       x0 + (i % g.cols) * cw,
       yBase - (Math.floor(i / g.cols) + 1) * ch,
     ];
-    // one pixel per pair in an image of the grid (slow window up), scaled without smoothing: as fast
-    // for half a million pairs as for four
-    const image = new ImageData(g.cols, g.rows);
-    for (const c of this.cells) {
-      const [r, gg, b] = Number.isFinite(c.sharpe) ? viridis((c.sharpe - lo) / span) : [136, 136, 136];
-      const at = 4 * ((g.rows - 1 - Math.floor(c.index / g.cols)) * g.cols + (c.index % g.cols));
-      image.data.set([r, gg, b, 255], at);
-    }
-    const grid = document.createElement('canvas');
-    grid.width = g.cols;
-    grid.height = g.rows;
-    grid.getContext('2d')?.putImageData(image, 0, 0);
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(grid, x0, MARGIN.top, pw, ph);
+    ctx.drawImage(this.grid(), x0, MARGIN.top, pw, ph);
+    // a ring a few pixels around the cell, kept inside the plot
     const ring = (i: number, colour: string, width: number) => {
       const [x, y] = rect(i);
-      const pad = Math.max(2, Math.min(cw, ch) * 0.2);
+      const pad = Math.min(3, Math.max(1, Math.min(cw, ch) * 0.2));
+      const left = Math.max(x0 + width / 2, x - pad);
+      const top = Math.max(MARGIN.top + width / 2, y - pad);
+      const right = Math.min(x0 + pw - width / 2, x + cw + pad);
+      const bottom = Math.min(yBase - width / 2, y + ch + pad);
       ctx.lineWidth = width;
       ctx.strokeStyle = colour;
-      ctx.strokeRect(x - pad, y - pad, cw + 2 * pad, ch + 2 * pad);
+      ctx.strokeRect(left, top, right - left, bottom - top);
     };
     if (this.best) {
       ring(this.best.index, '#fff', 4);
       ring(this.best.index, '#000', 2);
       const [x, y] = rect(this.best.index);
       ctx.font = 'bold 11px system-ui, sans-serif';
-      ctx.textBaseline = 'bottom';
-      ctx.textAlign = x + cw / 2 > x0 + pw / 2 ? 'right' : 'left';
-      const tx = ctx.textAlign === 'right' ? x - 6 : x + cw + 6;
+      const right = x + cw / 2 > x0 + pw / 2;
+      ctx.textAlign = right ? 'right' : 'left';
+      // beside the cell, inside the canvas: below it when the cell is at the top
+      const tx = right ? Math.max(x0 + 30, x - 6) : Math.min(x0 + pw - 30, x + cw + 6);
+      const above = y - 2 > MARGIN.top + 12;
+      ctx.textBaseline = above ? 'bottom' : 'top';
+      const ty = above ? y - 2 : Math.min(yBase - 12, y + ch + 2);
       ctx.lineWidth = 3;
       ctx.strokeStyle = '#fff';
-      ctx.strokeText('best', tx, y - 2);
+      ctx.strokeText('best', tx, ty);
       ctx.fillStyle = '#000';
-      ctx.fillText('best', tx, y - 2);
+      ctx.fillText('best', tx, ty);
     }
-    if (this.cursor >= 0 && this.cursor !== this.best?.index) {
+    const shown = this.hover >= 0 ? this.hover : this.cursor;
+    if (shown >= 0 && shown !== this.best?.index) {
       ctx.setLineDash([3, 2]);
-      ring(this.cursor, ink, 1.5);
+      ring(shown, '#fff', 1.5);
       ctx.setLineDash([]);
     }
     // axes: fast windows across, slow windows up, a handful of ticks each
@@ -230,11 +257,12 @@ export class KpSweepHeatmap extends LitElement {
     ctx.textAlign = 'center';
     ctx.fillText('slow window (days)', 0, 0);
     ctx.restore();
-    // legend: the colour scale from the lowest Sharpe ratio to the highest, zero marked when inside
+    // legend: the colour scale between its ends, zero marked when inside
     const ly = yBase + 38;
     const lw = Math.min(pw, 240);
+    const span = this.hi - this.lo;
     for (let k = 0; k < lw; k++) {
-      ctx.fillStyle = scaleColour(k / (lw - 1));
+      ctx.fillStyle = scaleColour(span > 0 ? k / (lw - 1) : 0.5);
       ctx.fillRect(x0 + k, ly, 1.5, 8);
     }
     ctx.fillStyle = ink;
@@ -242,11 +270,12 @@ export class KpSweepHeatmap extends LitElement {
     ctx.textAlign = 'right';
     ctx.fillText('Sharpe', x0 - 6, ly - 1);
     ctx.textAlign = 'left';
-    ctx.fillText(lo.toFixed(2), x0, ly + 10);
+    const lead = this.clipped ? '≤ ' : '';
+    ctx.fillText(`${lead}${this.lo.toFixed(2)}`, x0, ly + 10);
     ctx.textAlign = 'right';
-    ctx.fillText(hi.toFixed(2), x0 + lw, ly + 10);
-    if (lo < 0 && hi > 0) {
-      const zx = x0 + (-lo / span) * lw;
+    ctx.fillText(`${this.clipped ? '≥ ' : ''}${this.hi.toFixed(2)}`, x0 + lw, ly + 10);
+    if (this.lo < 0 && this.hi > 0) {
+      const zx = x0 + (-this.lo / span) * lw;
       ctx.fillRect(zx, ly - 2, 1, 12);
       ctx.textAlign = 'center';
       ctx.fillText('0', zx, ly + 10);
@@ -257,7 +286,15 @@ export class KpSweepHeatmap extends LitElement {
     const canvas = e.currentTarget as HTMLCanvasElement;
     const r = canvas.getBoundingClientRect();
     const i = this.cellAt(e.clientX - r.left, e.clientY - r.top);
-    if (i >= 0) this.cursor = i;
+    if (i !== this.hover) {
+      this.hover = i;
+      this.requestUpdate();
+    }
+  }
+
+  private onLeave(): void {
+    this.hover = -1;
+    this.requestUpdate();
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -265,15 +302,21 @@ export class KpSweepHeatmap extends LitElement {
     const { cols } = backtestGrid(this.output.size);
     const n = this.cells.length;
     const i = Math.max(0, this.cursor);
+    const rows = Math.max(1, Math.ceil(Math.ceil(n / cols) / 10));
     const moves: Record<string, number> = {
       ArrowLeft: i % cols > 0 ? i - 1 : i,
       ArrowRight: i % cols < cols - 1 && i + 1 < n ? i + 1 : i,
       ArrowUp: i + cols < n ? i + cols : i,
       ArrowDown: i - cols >= 0 ? i - cols : i,
+      // a tenth of the rows at a time
+      PageUp: Math.min(i + rows * cols, i + cols * Math.floor((n - 1 - i) / cols)),
+      PageDown: Math.max(i % cols, i - rows * cols),
       Home: this.best?.index ?? 0,
+      End: n - 1,
     };
     if (!(e.key in moves)) return;
     e.preventDefault();
+    this.hover = -1;
     this.cursor = moves[e.key];
   }
 
@@ -294,13 +337,13 @@ export class KpSweepHeatmap extends LitElement {
     const o = this.output;
     if (!o || !this.best) return nothing;
     const g = backtestGrid(o.size);
-    const at = this.cells[this.cursor];
+    const at = this.cells[this.hover >= 0 ? this.hover : this.cursor];
     return html`<figure part="figure">
-      <canvas tabindex="0" role="img"
-        aria-label=${`Heatmap of the Sharpe ratio of ${o.size} window pairs, fast ${g.fast(0)}–${g.fast(Math.min(o.size, g.cols) - 1)} days across, slow ${g.slow(0)}–${g.slow(o.size - 1)} days up. Best: ${cellText(this.best)}. Arrow keys move between pairs.`}
-        @pointermove=${this.onMove} @keydown=${this.onKey}></canvas>
+      <canvas tabindex="0" role="application" aria-roledescription="heatmap"
+        aria-label=${`Heatmap of the Sharpe ratio of ${o.size} window pairs, fast ${g.fast(0)}–${g.fast(Math.min(o.size, g.cols) - 1)} days across, slow ${g.slow(0)}–${g.slow(o.size - 1)} days up. Best: ${cellText(this.best)}. Arrow keys move between pairs, Page Up and Page Down by a tenth of the rows, Home to the best pair, End to the last.`}
+        @pointermove=${this.onMove} @pointerleave=${this.onLeave} @keydown=${this.onKey}></canvas>
       <div class="readout" id="readout" role="status" aria-live="polite">${at ? cellText(at) : ''}</div>
-      <figcaption>Sharpe ratio of each (fast, slow) window pair, ${g.cols} × ${g.rows}, drawn from ${o.device}'s output (verified against float64). Best, ringed: <strong id="best">${cellText(this.best)}</strong>. ${this.hold}.
+      <figcaption>Sharpe ratio of each (fast, slow) window pair, ${g.cols} × ${g.rows}${this.clipped ? ' (colours span the 1st to 99th percentile)' : ''}, drawn from ${o.device}'s output (verified against float64). Best, ringed: <strong id="best">${cellText(this.best)}</strong>. ${this.hold}.
         <button type="button" id="sweep-csv" @click=${this.downloadCsv}>Download the sweep (CSV)</button></figcaption>
     </figure>`;
   }

@@ -1,12 +1,5 @@
 import { css, html, LitElement } from 'lit';
-import {
-  COLUMNS,
-  type Column,
-  type ColumnId,
-  headlineRate,
-  TIMING_NOTE,
-  variantText,
-} from '../bench/columns';
+import { COLUMNS, type Column, type ColumnId, headlineRate, timingNote, variantText } from '../bench/columns';
 import { formatMs } from '../bench/compare';
 import type { RunRecord } from '../bench/record';
 import { registry } from '../kernels/registry';
@@ -49,7 +42,7 @@ export class KpResults extends LitElement {
     if (!this.records.length) return html`<p>No results yet: choose a kernel and press Run.</p>`;
     const cols = this.columns();
     return html`<table part="table">
-      <caption><strong id="results-what">${ranWhat(this.records)}</strong> ${TIMING_NOTE} Browsers quantize GPU timestamps to 100 µs. Max error: against a float64 reference.</caption>
+      <caption><strong id="results-what">${ranWhat(this.records)}</strong> ${timingNote(this.records)} Browsers quantize GPU timestamps to 100 µs. Max error: against a float64 reference.</caption>
       <thead><tr>${cols.map((c) => html`<th scope="col">${c.head}</th>`)}</tr></thead>
       <tbody>${this.records.map((r) => this.row(r, cols))}</tbody>
     </table>`;
@@ -63,11 +56,13 @@ export class KpResults extends LitElement {
       );
     if (r.fallback) notes.push('software adapter — says nothing about GPU speed');
     if (variantText(r)) notes.push(`GPU variant ${variantText(r)}`);
+    else if (r.variant && r.variantChoice === 'only')
+      notes.push(`GPU variant ${r.variant} (the only one this device and size allow)`);
     const m = r.memory;
     if (m) {
       const gpu =
         m.gpuBytesHeld !== undefined
-          ? `GPU memory: ${bytesText(m.gpuBytesInUse)} in use, ${bytesText(m.gpuBytesHeld)} held by the pool (peak ${bytesText(m.gpuPeakBytes)})`
+          ? `GPU memory during the run: ${bytesText(m.gpuBytesInUse)} in use, ${bytesText(m.gpuBytesHeld)} held by the pool (pool peak ${bytesText(m.gpuPeakBytes)})`
           : '';
       const host = m.hostBytes !== undefined ? `host memory ${bytesText(m.hostBytes)}` : '';
       if (gpu || host) notes.push([gpu, host].filter(Boolean).join(' · '));

@@ -234,6 +234,12 @@ test('GPU variants: each adapter’s tuned choice, remembered; a pin from the UR
   const [pinned] = (await page.evaluate(() => window.playground.results)) ?? [];
   expect(pinned).toMatchObject({ ok: true, variant: 'vec4', variantChoice: 'pinned' });
   await expect(page.locator('#variant')).toHaveValue('vec4');
+  // a pin the edited expression does not have is dropped, not kept hidden in the URL
+  await page.goto('/?expr=sum(a*b)&size=1000&backends=webgpu&reps=1&variant=items16');
+  await expect(page.locator('#variant')).toHaveValue('items16');
+  await page.locator('#expr').fill('a*b');
+  await expect(page.locator('#variant')).toHaveValue('');
+  await expect(page).not.toHaveURL(/variant=/);
 });
 
 test('the memory report: each row says what it held; the GPU pool is shown and released on request', async ({
@@ -245,7 +251,7 @@ test('the memory report: each row says what it held; the GPU pool is shown and r
   expect(gpu?.memory?.gpuBytesInUse).toBeGreaterThanOrEqual(3 * 4 * 262144);
   expect(recs.find((r) => r.backend === 'main')?.memory?.hostBytes).toBe(3 * 4 * 262144);
   await expect(page.locator('kp-results tbody tr[data-backend=webgpu]')).toContainText(
-    /GPU memory: [\d.]+ MiB in use/,
+    /GPU memory during the run: [\d.]+ MiB in use/,
   );
   const memory = page.locator('#memory');
   await expect(memory).toContainText(/0 B in use, [\d.]+ MiB held by the buffer pool/);

@@ -41,7 +41,7 @@ describe('memory report', () => {
     expect(again.records[0].memory!.gpuBytesHeld).toBe(after.held);
     // release: every free buffer destroyed, the counters back at zero
     expect(engine.releaseGpuMemory()).toBe(after.held);
-    expect(engine.memoryReport()[0]).toMatchObject({ inUse: 0, held: 0 });
+    expect(engine.memoryReport()[0]).toMatchObject({ inUse: 0, held: 0, peak: 0 });
     expect(engine.counters().gpuBuffers).toBe(0);
     // and the next run works from nothing
     const fresh = await engine.run({ kernel: 'sq2', size, reps: 1, backends: ['webgpu'] });

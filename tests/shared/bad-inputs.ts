@@ -57,7 +57,7 @@ export const BAD_INPUTS: BadInput[] = [
   row(
     'backtest: a sweep whose longest window exceeds the series',
     { kernel: 'backtest', size: '600000' },
-    'size 600000 makes a 775 × 775 sweep whose longest slow window, 3873 days, does not fit the 3600-day series (at most 3598 days leaves two trading days): choose at most 518400 pairs',
+    'size 600000 makes a 775 × 775 sweep whose longest slow window, 3873 days, does not fit the 3600-day series (at most 3348 days leaves every pair a year, 252 trading days, for its Sharpe ratio): choose at most 448900 pairs',
   ),
   row(
     'backtest: pairs past the limit',

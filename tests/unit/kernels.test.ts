@@ -171,12 +171,12 @@ describe('backtest', () => {
     const pairs = backtest.makeInputs(1023, 1)[1];
     for (let i = 0; i < 1023; i++) expect(pairs[2 * i]).toBeLessThan(pairs[2 * i + 1]);
   });
-  it('refuses a sweep whose longest window leaves under two trading days, and only such a sweep', () => {
-    expect(MAX_PAIRS_FOR_SERIES).toBe(720 * 720);
+  it('refuses a sweep whose longest window leaves a pair under a year of trading days, and only such a sweep', () => {
+    expect(MAX_PAIRS_FOR_SERIES).toBe(670 * 670);
     expect(backtest.sizeError?.(MAX_PAIRS_FOR_SERIES)).toBeUndefined();
-    expect(longestWindow(MAX_PAIRS_FOR_SERIES)).toBe(BT.days - 2);
+    expect(longestWindow(MAX_PAIRS_FOR_SERIES)).toBe(BT.days - 252);
     expect(backtest.sizeError?.(MAX_PAIRS_FOR_SERIES + 1)).toMatch(
-      /longest slow window, 3599 days, does not fit/,
+      /longest slow window, 3349 days, does not fit/,
     );
   });
   it('draws a seeded series of whole cents within its bounds, led by its length', () => {
