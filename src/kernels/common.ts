@@ -1,4 +1,4 @@
-import type { CpuProgram } from './types';
+import type { CpuProgram, KernelSpec } from './types';
 
 /** Largest element count any kernel accepts before device limits: 2^28 floats = 1 GiB per array. */
 export const MAX_ELEMENTS = 2 ** 28;
@@ -49,3 +49,16 @@ export function elementSweep(maxSize: number): (maxElements: number) => number[]
 
 /** Awkward element counts: tiny, odd, around a workgroup, and one past a large power of two. */
 export const ELEMENT_TEST_SIZES: readonly number[] = [1, 3, 255, 1023, 2 ** 20 + 7];
+
+/** The largest size a kernel runs: maxSize, or below it where sizeError starts refusing (monotone in size). */
+export function largestSize(k: Pick<KernelSpec, 'minSize' | 'maxSize' | 'sizeError'>): number {
+  if (!k.sizeError?.(k.maxSize)) return k.maxSize;
+  let lo = k.minSize;
+  let hi = k.maxSize;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (k.sizeError(mid)) hi = mid;
+    else lo = mid;
+  }
+  return lo;
+}

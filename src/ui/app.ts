@@ -18,7 +18,7 @@ import {
   parseRanges,
   type VarInput,
 } from '../expr/kernel';
-import { MAX_ELEMENTS } from '../kernels/common';
+import { largestSize, MAX_ELEMENTS } from '../kernels/common';
 import { gpuPrograms } from '../kernels/gpu-program';
 import { registry } from '../kernels/registry';
 import type { GpuProgram } from '../kernels/types';
@@ -344,7 +344,7 @@ export class KpApp extends LitElement {
           </select>
         </label>
         <label>Size (${sizeLabel})
-          <input id="size" type="number" min="1" max=${isExpr ? MAX_ELEMENTS : k.maxSize} step="1" .value=${String(this.size)} @change=${(e: Event) => this.onNumber('size', e)} />
+          <input id="size" type="number" min="1" max=${isExpr ? MAX_ELEMENTS : largestSize(k)} step="1" .value=${String(this.size)} @change=${(e: Event) => this.onNumber('size', e)} />
         </label>
         ${checkGroup({ name: 'backend', legend: 'Backends', all: BACKEND_KINDS, chosen: this.backends, label: (b) => BACKEND_LABEL[b], onChange: (v) => this.choose({ backends: v }) })}
         ${checkGroup({ name: 'code', legend: 'CPU code', all: CPU_CODES, chosen: this.code, label: (c) => CODE_LABEL[c], title: (c) => (c === 'js' ? 'A plain JavaScript loop' : 'Compiled: four float32 lanes at a time'), onChange: (v) => this.choose({ code: v }) })}

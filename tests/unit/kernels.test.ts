@@ -10,6 +10,7 @@ import {
   makeSeries,
 } from '../../src/kernels/backtest';
 import { BS_RATE, blackscholes, normalCdf } from '../../src/kernels/blackscholes';
+import { largestSize } from '../../src/kernels/common';
 import { closedForm, montecarlo } from '../../src/kernels/montecarlo';
 import { KernelRegistry, registry } from '../../src/kernels/registry';
 import { sq2 } from '../../src/kernels/sq2';
@@ -173,6 +174,8 @@ describe('backtest', () => {
   });
   it('refuses a sweep whose longest window leaves a pair under a year of trading days, and only such a sweep', () => {
     expect(MAX_PAIRS_FOR_SERIES).toBe(670 * 670);
+    expect(largestSize(backtest)).toBe(MAX_PAIRS_FOR_SERIES); // the page's size input says so
+    expect(largestSize(sq2)).toBe(sq2.maxSize);
     expect(backtest.sizeError?.(MAX_PAIRS_FOR_SERIES)).toBeUndefined();
     expect(longestWindow(MAX_PAIRS_FOR_SERIES)).toBe(BT.days - 252);
     expect(backtest.sizeError?.(MAX_PAIRS_FOR_SERIES + 1)).toMatch(
