@@ -1,3 +1,4 @@
+import { transfer } from 'comlink';
 import { MainThreadBackend } from './backends/main-thread';
 import { WorkerPool } from './backends/pool';
 import { type Backend, type BackendKind, CODE_LABEL, type CpuCode } from './backends/types';
@@ -231,6 +232,14 @@ export class Engine {
         ...(o.expr !== undefined && Object.keys(o.ranges).length ? { ranges: formatRanges(o.ranges) } : {}),
         minSampleMs: 200 * this.runtime.timerResolutionMs(),
         residency: o.residency,
+        // In a page the float64 reference (seconds for the largest sweeps) is computed in a pool worker,
+        // so the tab stays responsive and Cancel acts; Node computes it in place.
+        ...(this.runtime.mainThreadSliceMs
+          ? {
+              reference: (inputs: Float32Array[], signal?: AbortSignal) =>
+                this.referenceInWorker(o, inputs, signal),
+            }
+          : {}),
       },
       backends,
       this.runtime.env(),
@@ -335,6 +344,31 @@ export class Engine {
     let freed = 0;
     for (const b of this.gpuBackends.values()) freed += b.releaseMemory();
     return freed;
+  }
+
+  /**
+   * The float64 reference in a pool worker (copies of the inputs transferred there, the arrays
+   * transferred back). A worker that cannot do it (none can start) leaves it to this thread.
+   */
+  private async referenceInWorker(o: ResolvedOptions, inputs: Float32Array[], signal?: AbortSignal) {
+    const kernel = o.spec;
+    try {
+      const copies = inputs.map((x) => x.slice());
+      return await this.workerPool(o.workers).call(
+        0,
+        (w) =>
+          w.reference(
+            transfer(
+              { kernel: kernel.id, ...(kernel.source ?? {}), size: o.size, inputs: copies },
+              copies.map((x) => x.buffer),
+            ),
+          ),
+        signal,
+      );
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      return kernel.reference(inputs, o.size);
+    }
   }
 
   /** Live resources, for tests and leak checks: workers, pending calls, GPU devices and buffers. */

@@ -23,6 +23,8 @@ export interface RunPlan {
    * kernel on resident data, and read back once at the end; the record times them apart.
    */
   residency?: 'host' | 'device';
+  /** Computes the float64 reference elsewhere (a page: in a worker, so the tab stays responsive). */
+  reference?: (inputs: Float32Array[], signal?: AbortSignal) => Promise<Reference>;
   /** Expression kernels: the inputs' distributions as text ("a:0:10,b:normal:0:1"), when not the default. */
   ranges?: string;
   /**
@@ -91,7 +93,7 @@ export async function runBenchmark(
   onProgress?.({ phase: 'reference', kernel: kernel.id });
   await hooks.yieldToUi?.();
   throwIfAborted(signal);
-  const ref = kernel.reference(inputs, size);
+  const ref = plan.reference ? await plan.reference(inputs, signal) : kernel.reference(inputs, size);
   const work = kernel.work(size);
   const records: RunRecord[] = [];
   for (const backend of backends) {

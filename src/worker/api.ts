@@ -41,7 +41,20 @@ export interface CopiedChunk extends KernelRef {
   outputLength: number;
 }
 
+/** The float64 reference of a kernel's inputs, as Reference has it (the arrays transferred back). */
+export interface ReferenceTask extends KernelRef {
+  size: number;
+  inputs: Float32Array[];
+}
+export interface ReferenceResult {
+  indices: Uint32Array | null;
+  values: Float64Array;
+  errors?: Float64Array;
+}
+
 export interface WorkerApi {
+  /** The float64 reference, computed off the page's main thread (a page would freeze for seconds otherwise). */
+  reference(task: ReferenceTask): ReferenceResult | Promise<ReferenceResult>;
   /** Writes the chunk's output span into shared memory; returns the partial of a reducing program (else null). */
   runShared(chunk: SharedChunk): Float32Array | null | Promise<Float32Array | null>;
   /** Returns the chunk's output span (transferred back), or the partial of a reducing program. */

@@ -2,7 +2,7 @@ import { transfer } from 'comlink';
 import { InjectedCrash } from '../errors';
 import { lookupKernel } from '../kernels/lookup';
 import { bindEntry, instantiate, PrivateWasm } from '../wasm/runtime';
-import type { CopiedChunk, SharedChunk, WorkerApi } from './api';
+import type { CopiedChunk, ReferenceTask, SharedChunk, WorkerApi } from './api';
 
 /**
  * The worker side of the pool, the same in browsers and Node: it runs the kernel's CPU program on the
@@ -41,6 +41,18 @@ export function createWorkerApi(crash: () => Promise<never>): WorkerApi {
       own ??= new PrivateWasm();
       const out = await own.run(kernel, c.wasm.relaxed, c.size, c.inputs, outLength, c.items, c.first);
       return transfer(out, [out.buffer]);
+    },
+    reference: (t: ReferenceTask) => {
+      const r = lookupKernel(t.kernel, t.expr, t.ranges).reference(t.inputs, t.size);
+      const buffers = [
+        r.values.buffer,
+        ...(r.errors ? [r.errors.buffer] : []),
+        ...(r.indices ? [r.indices.buffer] : []),
+      ];
+      return transfer(
+        { indices: r.indices, values: r.values, ...(r.errors ? { errors: r.errors } : {}) },
+        buffers,
+      );
     },
     ping: () => 'pong',
   };
