@@ -5,9 +5,10 @@
  *   npm run bench:expr [-- --size N --reps R]
  * Table on stdout (Markdown), progress on stderr. Times are warm medians of time to result.
  */
-import { spawnSync } from 'node:child_process';
+
 import { parseArgs } from 'node:util';
 import type { RunRecord } from '../src/bench/record';
+import { cliRun, pythonJson } from './bench-lib';
 
 const { values } = parseArgs({
   options: { size: { type: 'string', default: String(2 ** 24) }, reps: { type: 'string', default: '5' } },
@@ -49,51 +50,26 @@ for text, np_text in cases:
 print(json.dumps(out))
 `;
 
-function python(): {
+interface Py {
   numpy: string;
   numexpr: string;
   threads: number;
   rows: Record<string, { numpy: number; numexpr: number }>;
-} | null {
-  const r = spawnSync(
-    '/usr/bin/python3',
-    ['-c', PY, String(size), String(reps), JSON.stringify(EXPRS.map((e) => [e, NUMPY[e]]))],
-    {
-      encoding: 'utf8',
-    },
-  );
-  if (r.status !== 0) {
-    process.stderr.write(
-      `NumPy/numexpr not measured: ${r.error?.message ?? r.stderr.trim().split('\n').pop()} (install them: bash scripts/ensure-deps.sh --bench)\n`,
-    );
-    return null;
-  }
-  return JSON.parse(r.stdout);
 }
+const python = (): Py | null =>
+  pythonJson<Py>(
+    PY,
+    [String(size), String(reps), JSON.stringify(EXPRS.map((e) => [e, NUMPY[e]]))],
+    'NumPy/numexpr',
+  );
 
 const rows: { expr: string; recs: RunRecord[] }[] = [];
 for (const expr of EXPRS) {
   process.stderr.write(`${expr}…\n`);
-  const r = spawnSync(
-    process.execPath,
-    [
-      ...process.execArgv, // the engine flags this bench runs with (relaxed SIMD), for the CLI it spawns
-      'scripts/run-node.mjs',
-      'src/cli/main.ts',
-      'run',
-      '--expr',
-      expr,
-      '--size',
-      String(size),
-      '--reps',
-      String(reps),
-      '--warmup',
-      '1',
-      '--json',
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  rows.push({ expr, recs: JSON.parse(r.stdout) as RunRecord[] });
+  rows.push({
+    expr,
+    recs: cliRun(['--expr', expr, '--size', String(size), '--reps', String(reps), '--warmup', '1'], expr),
+  });
 }
 process.stderr.write('NumPy and numexpr…\n');
 const py = python();

@@ -9,7 +9,7 @@
  *   npm run -s bench:finance [-- --reps R --loop-pairs P]
  * Tables on stdout (Markdown), progress on stderr. Times are warm medians of time to result.
  */
-import { spawnSync } from 'node:child_process';
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import type { RunRecord } from '../src/bench/record';
 import { BT, backtest, describePair } from '../src/kernels/backtest';
 import { blackscholes } from '../src/kernels/blackscholes';
 import { MC, montecarlo } from '../src/kernels/montecarlo';
+import { cliRun, pythonJson } from './bench-lib';
 
 const { values } = parseArgs({
   options: { reps: { type: 'string', default: '5' }, 'loop-pairs': { type: 'string', default: '16' } },
@@ -133,37 +134,13 @@ function python(dir: string): Py | null {
     mc: { paths: montecarlo.defaultSize, ...MC },
     bt: { series: join(dir, 'series.f32'), pairs: join(dir, 'pairs.f32'), year: BT.year, loopPairs },
   };
-  const r = spawnSync('/usr/bin/python3', ['-c', PY, JSON.stringify(args)], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    process.stderr.write(
-      `NumPy/SciPy not measured: ${r.error?.message ?? r.stderr.trim().split('\n').pop()} (install them: bash scripts/ensure-deps.sh --bench)\n`,
-    );
-    return null;
-  }
-  return JSON.parse(r.stdout);
+  return pythonJson<Py>(PY, [JSON.stringify(args)], 'NumPy/SciPy');
 }
 
 const rows: { id: string; recs: RunRecord[] }[] = [];
 for (const k of KERNELS) {
   process.stderr.write(`${k.id}…\n`);
-  const r = spawnSync(
-    process.execPath,
-    [
-      ...process.execArgv, // the engine flags this bench runs with (relaxed SIMD), for the CLI it spawns
-      'scripts/run-node.mjs',
-      'src/cli/main.ts',
-      'run',
-      '--kernel',
-      k.id,
-      '--reps',
-      String(reps),
-      '--warmup',
-      '1',
-      '--json',
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  rows.push({ id: k.id, recs: JSON.parse(r.stdout) as RunRecord[] });
+  rows.push({ id: k.id, recs: cliRun(['--kernel', k.id, '--reps', String(reps), '--warmup', '1'], k.id) });
 }
 process.stderr.write('NumPy and SciPy…\n');
 const dir = mkdtempSync(join(tmpdir(), 'kp-finance-'));

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { toMarkdown } from '../src/bench/columns';
 import type { RunRecord } from '../src/bench/record';
 import { registry } from '../src/kernels/registry';
+import { cliRun } from './bench-lib';
 
 const { values } = parseArgs({
   options: {
@@ -24,24 +25,10 @@ const ids = values.kernels ? values.kernels.split(',') : registry.ids();
 const all: RunRecord[] = [];
 for (const id of ids) {
   process.stderr.write(`${id}…\n`);
-  const args = [
-    ...process.execArgv, // the engine flags this bench runs with (relaxed SIMD), for the CLI it spawns
-    'scripts/run-node.mjs',
-    'src/cli/main.ts',
-    'run',
-    '--kernel',
-    id,
-    '--reps',
-    values.reps!,
-    '--warmup',
-    '2',
-    '--json',
-  ];
+  const args = ['--kernel', id, '--reps', values.reps!, '--warmup', '2'];
   if (values.size) args.push('--size', values.size);
   if (values.backends) args.push('--backends', values.backends);
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`the CLI failed for ${id} (exit ${r.status})`);
-  all.push(...(JSON.parse(r.stdout) as RunRecord[]));
+  all.push(...cliRun(args, id));
 }
 const env = all[0]?.env;
 console.log(

@@ -17,6 +17,7 @@ import { WebGpuBackend } from '../src/backends/webgpu';
 import { summarize } from '../src/bench/stats';
 import { verify } from '../src/bench/verify';
 import { compileExpression } from '../src/expr/kernel';
+import { deviceTraits } from '../src/gpu/pipelines';
 import { MemoryTuneStore, Tuner } from '../src/gpu/tuner';
 import { gpuPrograms, ineligible } from '../src/kernels/gpu-program';
 import { registry } from '../src/kernels/registry';
@@ -64,11 +65,7 @@ const rate = (k: KernelSpec, size: number, ms: number | undefined) => {
     ? `${(w.flops / ms / 1e9).toFixed(1)} TFLOP/s`
     : `${(w.bytes / ms / 1e6).toFixed(0)} GB/s`;
 };
-const device0 = await gpu.getDevice();
-const traits = {
-  maxInvocations: device0.limits.maxComputeInvocationsPerWorkgroup,
-  features: new Set([...device0.features]),
-};
+const traits = deviceTraits(await gpu.getDevice());
 const skipped: string[] = [];
 gpu.tuner = new Tuner(new MemoryTuneStore());
 for (const [name, k, size] of cases) {

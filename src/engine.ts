@@ -97,21 +97,7 @@ export class Engine {
           notes.push(`WebGPU skipped: ${why}`);
           continue;
         }
-        const chosen: ProbedAdapter[] = [];
-        for (const id of o.adapter) {
-          const p = adapters.find((a) => a.desc.id === id);
-          if (p) chosen.push(p);
-          else if (strict.adapters) {
-            throw new EnvironmentError(
-              `adapter '${id}' is not on this machine: it has ${adapters.map((a) => a.desc.id).join(', ')}`,
-            );
-          } else {
-            notes.push(
-              `adapter '${id}' is not on this machine (it has ${adapters.map((a) => a.desc.id).join(', ')}); using the default adapter '${adapters[0].desc.id}'`,
-            );
-          }
-        }
-        if (!chosen.length) chosen.push(adapters[0]);
+        const chosen = pickAdapters(adapters, o.adapter, strict.adapters === true, notes);
         for (const p of new Set(chosen)) backends.push(this.gpuBackend(p).forRun(o.variant, o.retune));
       }
     }
@@ -269,16 +255,7 @@ export class Engine {
       throw new EnvironmentError(
         `tuning needs WebGPU, but ${this.runtime.gpuUnavailableReason() ?? 'no WebGPU adapter was found'}`,
       );
-    const chosen = options.adapter?.length
-      ? options.adapter.map((id) => {
-          const p = adapters.find((a) => a.desc.id === id);
-          if (!p)
-            throw new EnvironmentError(
-              `adapter '${id}' is not on this machine: it has ${adapters.map((a) => a.desc.id).join(', ')}`,
-            );
-          return p;
-        })
-      : adapters;
+    const chosen = options.adapter?.length ? pickAdapters(adapters, options.adapter, true, []) : adapters;
     const out: TuneResult[] = [];
     for (const p of chosen) {
       for (const o of specs) {
@@ -418,6 +395,31 @@ export class Engine {
     for (const b of this.gpuBackends.values()) b.dispose();
     this.gpuBackends.clear();
   }
+}
+
+/**
+ * The adapters named by id (the first one when none is named or found). An id this machine lacks is an
+ * EnvironmentError when `strict` (the CLI), else a note and a fallback to the default adapter (a link).
+ */
+function pickAdapters(
+  adapters: ProbedAdapter[],
+  ids: readonly string[],
+  strict: boolean,
+  notes: string[],
+): ProbedAdapter[] {
+  const chosen: ProbedAdapter[] = [];
+  const have = adapters.map((a) => a.desc.id).join(', ');
+  for (const id of ids) {
+    const p = adapters.find((a) => a.desc.id === id);
+    if (p) chosen.push(p);
+    else if (strict) throw new EnvironmentError(`adapter '${id}' is not on this machine: it has ${have}`);
+    else
+      notes.push(
+        `adapter '${id}' is not on this machine (it has ${have}); using the default adapter '${adapters[0].desc.id}'`,
+      );
+  }
+  if (!chosen.length) chosen.push(adapters[0]);
+  return chosen;
 }
 
 /** What `tune` found for one (adapter, kernel, size). */

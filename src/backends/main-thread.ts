@@ -2,6 +2,7 @@ import type { CpuProgram, KernelSpec } from '../kernels/types';
 import { bindKernel, hasRelaxedSimd } from '../wasm/runtime';
 import {
   type Backend,
+  bytesOf,
   CODE_LABEL,
   type CpuCode,
   now,
@@ -88,10 +89,6 @@ export class MainThreadBackend implements Backend {
 
   dispose(): void {}
 }
-
-/** Bytes of some arrays. */
-export const bytesOf = (xs: readonly { byteLength: number }[]): number =>
-  xs.reduce((n, x) => n + x.byteLength, 0);
 
 /** The kernel's JavaScript program on one thread: one range, and for reducing programs one partial, combined. */
 export function runCpu(kernel: KernelSpec, size: number, inputs: readonly Float32Array[]): Float32Array {

@@ -91,3 +91,7 @@ export function throwIfAborted(signal?: AbortSignal): void {
 }
 
 export const now: () => number = () => performance.now();
+
+/** Bytes of some arrays (a run's host memory). */
+export const bytesOf = (xs: readonly { byteLength: number }[]): number =>
+  xs.reduce((n, x) => n + x.byteLength, 0);

@@ -2,13 +2,14 @@ import { DeviceLostError, InputError, KernelError } from '../errors';
 import type { AdapterDescription, ProbedAdapter } from '../gpu/adapters';
 import { POOL_CAP_BYTES } from '../gpu/buffer-pool';
 import { DeviceKeeper } from '../gpu/device';
-import { checkLimits, workgroupSize } from '../gpu/pipelines';
+import { checkLimits, deviceTraits, workgroupSize } from '../gpu/pipelines';
 import { encodePlan, type Pass, readTimer, submitPasses, type Timer } from '../gpu/plan';
 import { type TuneRecord, type Tuner, tuneKey, type VariantTime } from '../gpu/tuner';
-import { type DeviceTraits, gpuPrograms, ineligible } from '../kernels/gpu-program';
+import { gpuPrograms, ineligible } from '../kernels/gpu-program';
 import type { GpuProgram, KernelSpec } from '../kernels/types';
 import {
   type Backend,
+  bytesOf,
   now,
   type Prepared,
   type RunMemory,
@@ -133,13 +134,6 @@ export class WebGpuBackend implements Backend {
     };
   }
 
-  private traits(device: GPUDevice): DeviceTraits {
-    return {
-      maxInvocations: device.limits.maxComputeInvocationsPerWorkgroup,
-      features: new Set([...device.features]),
-    };
-  }
-
   /**
    * The program a run of (kernel, size) uses: the pinned variant (refused, with why, if it cannot run
    * here), else the tuner's choice among the eligible variants (timing them unless remembered), else
@@ -153,7 +147,7 @@ export class WebGpuBackend implements Backend {
   ): Promise<Selection> {
     const device = await this.getDevice();
     const all = gpuPrograms(kernel);
-    const traits = this.traits(device);
+    const traits = deviceTraits(device);
     const skipped: Record<string, string> = {};
     for (const p of all) {
       const why = ineligible(p, traits, size);
@@ -350,7 +344,7 @@ export class WebGpuBackend implements Backend {
       size,
       variant: program.variant,
       variantChoice: how,
-      hostBytes: inputs.reduce((n, x) => n + x.byteLength, 0) + outputBytes, // the inputs and the readback
+      hostBytes: bytesOf(inputs) + outputBytes, // the inputs and the readback
       inputs,
       inputBuffers,
       output,
@@ -367,14 +361,30 @@ export class WebGpuBackend implements Backend {
     };
   }
 
-  async run(prep: Prepared, signal?: AbortSignal): Promise<RunOutput> {
-    const p = prep as GpuPrepared;
+  /** The device a prepared run's buffers belong to; a lost or replaced device fails with why. */
+  private async liveDevice(p: GpuPrepared): Promise<GPUDevice> {
     const device = await this.getDevice();
-    if (p.device !== device) {
+    if (p.device !== device)
       throw new DeviceLostError(
         this.keeper.lostMessage() ?? 'the WebGPU device changed since this run was prepared',
       );
-    }
+    return device;
+  }
+
+  /** Copies the output to the staging buffer and reads it (the caller unmaps on failure). */
+  private async readOutput(device: GPUDevice, p: GpuPrepared): Promise<Float32Array> {
+    const enc = device.createCommandEncoder({ label: `${p.kernel.id} readback` });
+    enc.copyBufferToBuffer(p.output, 0, p.staging, 0, p.outputBytes);
+    device.queue.submit([enc.finish()]);
+    await this.keeper.guard(p.staging.mapAsync(GPUMapMode.READ, 0, p.outputBytes));
+    const output = new Float32Array(p.staging.getMappedRange(0, p.outputBytes).slice(0));
+    p.staging.unmap();
+    return output;
+  }
+
+  async run(prep: Prepared, signal?: AbortSignal): Promise<RunOutput> {
+    const p = prep as GpuPrepared;
+    const device = await this.liveDevice(p);
     throwIfAborted(signal);
     device.pushErrorScope('validation');
     let scoped = true;
@@ -396,12 +406,7 @@ export class WebGpuBackend implements Backend {
       await this.keeper.guard(device.queue.onSubmittedWorkDone());
       const t2 = now();
       phase('readback');
-      const enc2 = device.createCommandEncoder({ label: `${p.kernel.id} readback` });
-      enc2.copyBufferToBuffer(p.output, 0, p.staging, 0, p.outputBytes);
-      device.queue.submit([enc2.finish()]);
-      await this.keeper.guard(p.staging.mapAsync(GPUMapMode.READ, 0, p.outputBytes));
-      const output = new Float32Array(p.staging.getMappedRange(0, p.outputBytes).slice(0));
-      p.staging.unmap();
+      const output = await this.readOutput(device, p);
       const t3 = now();
       scoped = false;
       const err = await this.keeper.guard(device.popErrorScope());
@@ -429,36 +434,22 @@ export class WebGpuBackend implements Backend {
 
   /** The kernel once more on the data already on the GPU: dispatch and wait, no upload, no readback. */
   async runResident(prep: Prepared, signal?: AbortSignal): Promise<RunOutput> {
-    const p = prep as GpuPrepared;
-    const device = await this.getDevice();
-    if (p.device !== device)
-      throw new DeviceLostError(
-        this.keeper.lostMessage() ?? 'the WebGPU device changed since this run was prepared',
-      );
+    await this.liveDevice(prep as GpuPrepared);
     throwIfAborted(signal);
     this.onPhase?.('dispatch');
-    const t0 = now();
-    submitPasses(device, p.kernel.id, p.submissions, p.timer);
-    await this.keeper.guard(device.queue.onSubmittedWorkDone());
-    const wallMs = now() - t0;
-    const gpuMs = p.timer ? await readTimer(p.timer, (x) => this.keeper.guard(x)) : undefined;
+    const { wallMs, gpuMs } = await this.kernelOnly(prep, 1);
     return { output: new Float32Array(0), wallMs, gpuMs, phasesMs: { dispatch: wallMs } };
   }
 
   /** The output of the data on the GPU, read back once. */
   async readback(prep: Prepared, signal?: AbortSignal): Promise<{ output: Float32Array; ms: number }> {
     const p = prep as GpuPrepared;
-    const device = await this.getDevice();
+    const device = await this.liveDevice(p);
     throwIfAborted(signal);
     this.onPhase?.('readback');
     const t0 = now();
-    const enc = device.createCommandEncoder({ label: `${p.kernel.id} readback` });
-    enc.copyBufferToBuffer(p.output, 0, p.staging, 0, p.outputBytes);
-    device.queue.submit([enc.finish()]);
     try {
-      await this.keeper.guard(p.staging.mapAsync(GPUMapMode.READ, 0, p.outputBytes));
-      const output = new Float32Array(p.staging.getMappedRange(0, p.outputBytes).slice(0));
-      p.staging.unmap();
+      const output = await this.readOutput(device, p);
       return { output, ms: now() - t0 };
     } catch (e) {
       try {

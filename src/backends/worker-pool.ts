@@ -3,10 +3,10 @@ import { splitRange } from '../kernels/common';
 import type { KernelSpec } from '../kernels/types';
 import { arenaSize, hasRelaxedSimd, WasmArena } from '../wasm/runtime';
 import type { KernelRef } from '../worker/api';
-import { bytesOf } from './main-thread';
 import type { WorkerPool } from './pool';
 import {
   type Backend,
+  bytesOf,
   CODE_LABEL,
   type CpuCode,
   now,

@@ -1,5 +1,5 @@
 import { InputError, KernelError } from '../errors';
-import { shaderCode } from '../kernels/gpu-program';
+import { type DeviceTraits, shaderCode } from '../kernels/gpu-program';
 import type { GpuPlan, GpuShader, KernelSpec } from '../kernels/types';
 
 /** Pipelines kept per device (each distinct expression compiles its own). */
@@ -16,6 +16,14 @@ export function workgroupSize(limits: GPUSupportedLimits): number {
   return floorPow2(
     Math.min(PREFERRED_WG, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX),
   );
+}
+
+/** What a device offers that GPU program variants may need (see ineligible). */
+export function deviceTraits(device: GPUDevice): DeviceTraits {
+  return {
+    maxInvocations: device.limits.maxComputeInvocationsPerWorkgroup,
+    features: new Set([...device.features]),
+  };
 }
 
 /** A 1D count of workgroups laid out in 2D when it exceeds the per-dimension limit. */

@@ -65,6 +65,25 @@ const cpu: CpuProgram = {
 /** Output tile edge of shaders/matmul.wgsl: one workgroup of 128 invocations per 64×64 tile of C. */
 const TILE = 64;
 
+/**
+ * One pass over tile × tile output tiles, row by row; a submission holds at most the flop budget's
+ * worth of tiles (2·tile²·n each).
+ */
+function tilePlan(tile: number): GpuProgram['plan'] {
+  return (n, ctx) => ({
+    scratch: [],
+    passes: [
+      {
+        shader: 'main',
+        groups: Math.ceil(n / tile) ** 2,
+        perSubmission: Math.max(1, Math.floor(ctx.budget.flops / (2 * tile * tile * n))),
+        buffers: ['in0', 'in1', 'out'],
+        uniforms: { n },
+      },
+    ],
+  });
+}
+
 const gpu: GpuProgram = {
   variant: 'tile64',
   summary: '64×64 tiles, 128 invocations, 8×4 outputs each (fits compatibility devices)',
@@ -81,19 +100,7 @@ const gpu: GpuProgram = {
       body: SHADERS.matmul,
     },
   },
-  // Tiles row by row; a submission holds at most the flop budget's worth of tiles (2·TILE²·n each).
-  plan: (n, ctx) => ({
-    scratch: [],
-    passes: [
-      {
-        shader: 'main',
-        groups: Math.ceil(n / TILE) ** 2,
-        perSubmission: Math.max(1, Math.floor(ctx.budget.flops / (2 * TILE * TILE * n))),
-        buffers: ['in0', 'in1', 'out'],
-        uniforms: { n },
-      },
-    ],
-  }),
+  plan: tilePlan(TILE),
 };
 
 /** Output tile edge of shaders/matmul128.wgsl: 256 invocations per 128×128 tile, 8×8 outputs each. */
@@ -116,18 +123,7 @@ const tile128: GpuProgram = {
       body: SHADERS.matmul128,
     },
   },
-  plan: (n, ctx) => ({
-    scratch: [],
-    passes: [
-      {
-        shader: 'main',
-        groups: Math.ceil(n / TILE128) ** 2,
-        perSubmission: Math.max(1, Math.floor(ctx.budget.flops / (2 * TILE128 * TILE128 * n))),
-        buffers: ['in0', 'in1', 'out'],
-        uniforms: { n },
-      },
-    ],
-  }),
+  plan: tilePlan(TILE128),
 };
 
 /** C = A·B for n×n float32 matrices, row-major. Compute-bound: 2n³ flops over 12n² bytes. */

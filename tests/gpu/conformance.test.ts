@@ -16,6 +16,7 @@ import { WebGpuBackend } from '../../src/backends/webgpu';
 import { WorkerPoolBackend } from '../../src/backends/worker-pool';
 import { verify } from '../../src/bench/verify';
 import { compileExpression, formatRanges, parseRanges } from '../../src/expr/kernel';
+import { deviceTraits } from '../../src/gpu/pipelines';
 import { gpuPrograms, ineligible } from '../../src/kernels/gpu-program';
 import { registry } from '../../src/kernels/registry';
 import type { KernelSpec } from '../../src/kernels/types';
@@ -172,14 +173,7 @@ describe.each(variantSubjects.map((s) => [s.name, s] as const))('%s, every GPU v
   )('%s', (_label, program, g) => {
     it.for([...s.sizes])('size %i verifies against the float64 reference', async (size, ctx) => {
       const device = await g.getDevice();
-      const why = ineligible(
-        program,
-        {
-          maxInvocations: device.limits.maxComputeInvocationsPerWorkgroup,
-          features: new Set([...device.features]),
-        },
-        size,
-      );
+      const why = ineligible(program, deviceTraits(device), size);
       if (why) {
         skippedVariants.push(`${s.name} ${program.variant} on ${g.desc.id} at size ${size}: ${why}`);
         ctx.skip();
