@@ -12,6 +12,23 @@ export type Node =
   | { type: 'compare'; ops: CompareOp[]; args: Node[]; col: number }
   | { type: 'call'; fn: string; args: Node[]; col: number };
 
+/** A step of a chain: `name = tree;` (its value is an array the later steps read by name). */
+export interface Step {
+  name: string;
+  /** Column of the name. */
+  col: number;
+  tree: Node;
+}
+
+/**
+ * What an expression parses to: the steps of a chain (none for a plain expression), then the output.
+ * `x = a*a + b*b; sqrt(x)` has one step, x, and the output sqrt(x).
+ */
+export interface Script {
+  steps: Step[];
+  result: Node;
+}
+
 /** A compact text form of a tree, for tests and debugging: (+ a (* b 2)). */
 export function show(n: Node): string {
   switch (n.type) {

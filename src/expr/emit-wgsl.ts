@@ -1,5 +1,5 @@
 import { elementwisePlan, REDUCE_ITEMS, shaderCode, treeReductionPlan } from '../kernels/gpu-program';
-import type { GpuProgram, GpuShader } from '../kernels/types';
+import type { BufferName, GpuPass, GpuProgram, GpuShader } from '../kernels/types';
 import { FUNCTIONS, type ReductionName } from './functions';
 import type { Program } from './ir';
 import { powiPlan } from './powi';
@@ -354,6 +354,56 @@ export const VEC4_MAX_STEPS = 256;
  * for sums on adapters with subgroups, 'subgroup' (sixteen, then subgroupAdd before workgroup memory).
  */
 export function wgslPrograms(p: Program): GpuProgram[] {
+  const steps = stepsProgram(p);
+  return steps ? [...fusedPrograms(p), steps] : fusedPrograms(p);
+}
+
+/**
+ * A chain (`x = a*a + b*b; sqrt(x)`) run as CuPy runs it: one dispatch per step, each step's value
+ * written to a GPU buffer of its own that later steps read, so the chain stays on the device and only
+ * the output is read back. Each step is the default program of that step alone.
+ */
+function stepsProgram(p: Program): GpuProgram | null {
+  if (!p.stages) return null;
+  const stages = p.stages.map((s) => ({ ...s, gpu: fusedPrograms(s.program)[0] }));
+  const last = stages.length - 1;
+  const shaders: Record<string, GpuShader> = {};
+  stages.forEach((s, k) => {
+    for (const [key, shader] of Object.entries(s.gpu.shaders)) shaders[`s${k}.${key}`] = shader;
+  });
+  const stepBuffer = (name: string) => `step.${name}`;
+  return {
+    variant: 'steps',
+    summary: `one dispatch per step (${stages
+      .slice(0, last)
+      .map((s) => s.name)
+      .join(', ')}, then the output); each step's values stay in a GPU buffer the next steps read`,
+    shaders,
+    plan: (size, ctx) => {
+      const scratch = stages.slice(0, last).map((s) => ({ name: stepBuffer(s.name), length: size }));
+      const passes: GpuPass[] = [];
+      stages.forEach((s, k) => {
+        const rename = (b: BufferName): BufferName => {
+          const m = /^in(\d+)$/.exec(b);
+          if (m) {
+            const v = s.program.vars[Number(m[1])];
+            return p.vars.includes(v) ? `in${p.vars.indexOf(v)}` : stepBuffer(v);
+          }
+          if (b === 'out') return k === last ? 'out' : stepBuffer(s.name);
+          return `s${k}.${b}`;
+        };
+        const sub = s.gpu.plan(size, ctx);
+        for (const sc of sub.scratch) scratch.push({ name: rename(sc.name), length: sc.length });
+        for (const pass of sub.passes)
+          passes.push({ ...pass, shader: `s${k}.${pass.shader}`, buffers: pass.buffers.map(rename) });
+      });
+      return { scratch, passes };
+    },
+  };
+}
+
+/** The programs that run an expression (a chain fused) as one kernel. */
+function fusedPrograms(p: Program): GpuProgram[] {
   const k = p.vars.length;
   if (!p.reduction) {
     const x1: GpuProgram = {

@@ -66,4 +66,38 @@ export const E = {
   tooDeep: (col: number, max: number) =>
     new ExprError(`the expression nests too deeply (more than ${max} levels)`, col),
   empty: () => new ExprError('the expression is empty', 1),
+  // Chains of steps: x = a*a + b*b; sqrt(x)
+  assignedTwice: (name: string, col: number) =>
+    new ExprError(`'${name}' is assigned twice`, col, 'give each step a name of its own'),
+  misplacedAssign: (col: number) =>
+    new ExprError(
+      "unexpected '='",
+      col,
+      "a step starts with its name, e.g. x = a*a + b*b; sqrt(x) (compare with '==')",
+    ),
+  unnamedStep: (col: number) =>
+    new ExprError(
+      'only the last step may be a bare expression',
+      col,
+      'name the value of a step before it, e.g. x = a*a + b*b; sqrt(x)',
+    ),
+  usedBeforeAssigned: (name: string, col: number) =>
+    new ExprError(`'${name}' is used before the step that assigns it`, col),
+  unusedStep: (name: string, col: number) =>
+    new ExprError(`'${name}' is assigned but never used`, col, 'use it in a later step, or remove the step'),
+  stepReduction: (name: string, col: number) =>
+    new ExprError(
+      `'${name}' reduces to one value and is allowed only around the last step's whole expression`,
+      col,
+      `e.g. x = a*b; ${name}(x)`,
+    ),
+  booleanStep: (name: string, col: number) =>
+    new ExprError(
+      `the step '${name}' is a condition; steps hold numbers`,
+      col,
+      'compare in the step that uses it, or write where(cond, 1, 0)',
+    ),
+  reservedStep: (name: string, col: number) =>
+    new ExprError(`'${name}' cannot name a step`, col, 'it is a function; pick another name'),
+  stepsNotHere: (col: number) => new ExprError('a chain of steps is not allowed here', col),
 };

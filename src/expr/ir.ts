@@ -1,4 +1,4 @@
-import type { CompareOp, Node } from './ast';
+import type { CompareOp, Node, Script } from './ast';
 import { E } from './errors';
 import { FUNCTIONS, REDUCTIONS, type ReductionName } from './functions';
 
@@ -24,6 +24,12 @@ export interface Program {
   /** Index of the step whose value is written (as a number: booleans become 1 or 0). */
   result: number;
   reduction: ReductionName | null;
+  /**
+   * A chain's steps, each lowered on its own (its free names are inputs or earlier steps), then the
+   * output: what a GPU program runs as one dispatch per step. Absent for a plain expression, and for
+   * a chain with a step that cannot stand alone (no variable, or more than MAX_VARIABLES).
+   */
+  stages?: { name: string; program: Program }[];
 }
 
 /** Integer exponents up to this size are computed by repeated multiplication, as NumPy does. */
@@ -39,8 +45,11 @@ const ARITH: Record<string, 'add' | 'sub' | 'mul' | 'div' | 'mod'> = {
   '%': 'mod',
 };
 
-/** The free names, left to right; a loop with its own stack (a chain of 5,000 terms is 5,000 levels deep). */
-function collectVars(tree: Node, into: Set<string>): void {
+/**
+ * The free names, left to right; a loop with its own stack (a chain of 5,000 terms is 5,000 levels
+ * deep). `bound` says which names a chain's earlier steps define (those are not free).
+ */
+function collectVars(tree: Node, into: Set<string>, bound?: (name: string, col: number) => boolean): void {
   const stack: Node[] = [tree];
   while (stack.length) {
     const n = stack.pop()!;
@@ -49,7 +58,7 @@ function collectVars(tree: Node, into: Set<string>): void {
         if (n.name.startsWith('__')) throw E.reservedName(n.name, n.col);
         if (FUNCTIONS.has(n.name) || REDUCTIONS.has(n.name) || n.name === 'where')
           throw E.notCalled(n.name, n.col);
-        into.add(n.name);
+        if (!bound?.(n.name, n.col)) into.add(n.name);
         break;
       case 'num':
         break;
@@ -79,15 +88,38 @@ function intExponent(n: Node): number | null {
 }
 
 /**
- * Type-checks a tree and lowers it to a program of SSA steps, sharing identical subexpressions.
+ * Type-checks a tree, or a chain of steps and its output, and lowers it to a program of SSA steps,
+ * sharing identical subexpressions: a chain is fused (each step's value is an SSA value that later
+ * steps read), and every intermediate is float32 either way, so fusing changes no result.
  * Children are checked before their parent, so the first error reported is the innermost one.
  */
-export function lower(tree: Node, source: string): Program {
+export function lower(input: Node | Script, source: string): Program {
+  const script: Script = 'result' in input ? input : { steps: [], result: input };
+  const { steps } = script;
+  const stepIndex = new Map(steps.map((s, k) => [s.name, k]));
   const names = new Set<string>();
-  collectVars(tree, names);
+  const used = new Set<string>();
+  [...steps.map((s) => s.tree), script.result].forEach((tree, k) => {
+    const step = steps[k];
+    if (step) {
+      if (step.name.startsWith('__')) throw E.reservedName(step.name, step.col);
+      if (FUNCTIONS.has(step.name) || REDUCTIONS.has(step.name) || step.name === 'where')
+        throw E.reservedStep(step.name, step.col);
+    }
+    collectVars(tree, names, (name, col) => {
+      const j = stepIndex.get(name);
+      if (j === undefined) return false;
+      if (j >= k) throw E.usedBeforeAssigned(name, col);
+      used.add(name);
+      return true;
+    });
+  });
+  for (const s of steps) if (!used.has(s.name)) throw E.unusedStep(s.name, s.col);
   const vars = [...names].sort();
   if (!vars.length) throw E.noVariables();
   if (vars.length > MAX_VARIABLES) throw E.tooManyVariables(vars.length, MAX_VARIABLES);
+  const stepValue = new Map<string, number>();
+  let inStep = false;
   const ins: Ins[] = [];
   const types: Ty[] = [];
   const memo = new Map<string, number>();
@@ -123,7 +155,7 @@ export function lower(tree: Node, source: string): Program {
       case 'num':
         return emit({ op: 'const', value: n.value }, 'num');
       case 'var':
-        return emit({ op: 'var', index: vars.indexOf(n.name) }, 'num');
+        return stepValue.get(n.name) ?? emit({ op: 'var', index: vars.indexOf(n.name) }, 'num');
       case 'unary': {
         const a = walk(n.arg, false);
         if (n.op === '~') return emit({ op: 'not', a: bool(a, '~', n.col) }, 'bool');
@@ -161,6 +193,7 @@ export function lower(tree: Node, source: string): Program {
       }
       case 'call': {
         if (REDUCTIONS.has(n.fn)) {
+          if (inStep) throw E.stepReduction(n.fn, n.col);
           if (!top) throw E.nestedReduction(n.fn, n.col);
           if (n.args.length !== 1) throw E.arity(n.fn, 1, n.args.length, n.col);
           const a = walk(n.args[0], false);
@@ -180,7 +213,26 @@ export function lower(tree: Node, source: string): Program {
       }
     }
   };
+  inStep = true;
+  for (const s of steps) {
+    const v = walk(s.tree, false);
+    if (types[v] !== 'num') throw E.booleanStep(s.name, s.col);
+    stepValue.set(s.name, v);
+  }
+  inStep = false;
+  const tree = script.result;
   const reduction = tree.type === 'call' && REDUCTIONS.has(tree.fn) ? (tree.fn as ReductionName) : null;
   const result = walk(tree, true);
-  return { source, vars, ins, types, result, reduction };
+  const program: Program = { source, vars, ins, types, result, reduction };
+  if (steps.length) {
+    try {
+      program.stages = [...steps, { name: '', tree }].map((s) => ({
+        name: s.name,
+        program: lower(s.tree, s.name ? `${s.name} = …` : source),
+      }));
+    } catch {
+      // A step that cannot stand alone: the chain runs fused only.
+    }
+  }
+  return program;
 }

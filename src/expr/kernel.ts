@@ -16,7 +16,7 @@ import { wgslPrograms, wgslText } from './emit-wgsl';
 import { interpret } from './interp';
 import { lower, type Program } from './ir';
 import { IDENT } from './lexer';
-import { parse } from './parser';
+import { parseScript } from './parser';
 import { referenceOf } from './reference';
 
 export const EXPR_DEFAULT_SIZE = 1 << 20;
@@ -78,7 +78,7 @@ function wasmCode(program: Program): WasmCode {
 
 /** Compiles an expression into a kernel for every backend; throws ExprError with a column. */
 export function compileExpression(source: string, ranges: Ranges = {}): CompiledExpression {
-  const program = lower(parse(source), source);
+  const program = lower(parseScript(source), source);
   const js = emitJs(program);
   const [gpu, ...gpuVariants] = wgslPrograms(program);
   const run = interpret(program);

@@ -1,6 +1,6 @@
 import { E } from './errors';
 
-export type TokenKind = 'num' | 'name' | 'op' | '(' | ')' | ',' | 'end';
+export type TokenKind = 'num' | 'name' | 'op' | '(' | ')' | ',' | ';' | 'end';
 export interface Token {
   kind: TokenKind;
   text: string;
@@ -8,7 +8,8 @@ export interface Token {
   col: number;
 }
 
-const OPS = ['**', '<=', '>=', '==', '!=', '+', '-', '*', '/', '%', '<', '>', '&', '|', '~'];
+// '=' (a step's assignment) after the two-character operators that start with it or end with it.
+const OPS = ['**', '<=', '>=', '==', '!=', '+', '-', '*', '/', '%', '<', '>', '&', '|', '~', '='];
 // Sticky (y) patterns match only at lastIndex: each token costs time proportional to its length.
 const NUMBER = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
 /**
@@ -57,7 +58,7 @@ export function lex(src: string, stats?: Steps): Token[] {
       i += name.length;
       continue;
     }
-    if (c === '(' || c === ')' || c === ',') {
+    if (c === '(' || c === ')' || c === ',' || c === ';') {
       out.push({ kind: c, text: c, col: i + 1 });
       i++;
       continue;

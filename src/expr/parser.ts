@@ -1,4 +1,4 @@
-import type { BinaryOp, CompareOp, Node, UnaryOp } from './ast';
+import type { BinaryOp, CompareOp, Node, Script, Step, UnaryOp } from './ast';
 import { E } from './errors';
 import { lex, type Steps, type Token } from './lexer';
 
@@ -39,13 +39,34 @@ class Parser {
     if (++this.depth > MAX_DEPTH) throw E.tooDeep(col, MAX_DEPTH);
   }
 
-  parseAll(): Node {
+  /**
+   * Steps separated by ';', each `name = expression` but the last, whose value is the output (it may
+   * be named too, and a trailing ';' is allowed): `x = a*a + b*b; sqrt(x)`.
+   */
+  parseScript(): Script {
     if (this.peek().kind === 'end') throw E.empty();
-    const n = this.comparison();
-    const t = this.peek();
-    if (t.kind === ')') throw E.unmatched(t.col);
-    if (t.kind !== 'end') throw E.token(t.text, t.col);
-    return n;
+    const steps: Step[] = [];
+    const assigned = new Set<string>();
+    for (;;) {
+      const t = this.peek();
+      const after = this.toks[this.i + 1];
+      const named = t.kind === 'name' && after?.kind === 'op' && after.text === '=';
+      if (named) {
+        if (assigned.has(t.text)) throw E.assignedTwice(t.text, t.col);
+        assigned.add(t.text);
+        this.next();
+        this.next();
+      }
+      const tree = this.comparison();
+      const end = this.peek();
+      if (end.kind === ')') throw E.unmatched(end.col);
+      if (end.kind === 'op' && end.text === '=') throw E.misplacedAssign(end.col);
+      if (end.kind !== ';' && end.kind !== 'end') throw E.token(end.text, end.col);
+      if (end.kind === ';') this.next();
+      if (this.peek().kind === 'end') return { steps, result: tree };
+      if (!named) throw E.unnamedStep(t.col);
+      steps.push({ name: t.text, col: t.col, tree });
+    }
   }
 
   private comparison(): Node {
@@ -162,8 +183,18 @@ class Parser {
   }
 }
 
-/** Parses an expression into a tree, or throws ExprError with the column of the first problem. */
-export function parse(src: string, stats?: Steps): Node {
+/**
+ * Parses an expression (a chain of steps or a single expression) into trees, or throws ExprError with
+ * the column of the first problem.
+ */
+export function parseScript(src: string, stats?: Steps): Script {
   if (src.length > MAX_LENGTH) throw E.tooLong(src.length, MAX_LENGTH);
-  return new Parser(lex(src, stats), stats).parseAll();
+  return new Parser(lex(src, stats), stats).parseScript();
+}
+
+/** Parses an expression without steps into a tree (a chain's steps are an error here). */
+export function parse(src: string, stats?: Steps): Node {
+  const s = parseScript(src, stats);
+  if (s.steps.length) throw E.stepsNotHere(s.steps[0].col);
+  return s.result;
 }

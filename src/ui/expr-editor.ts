@@ -60,6 +60,8 @@ export class KpExprEditor extends LitElement {
   /** Only the ranges of variables the expression uses (a stale range would be an error). */
   private rangesFor(expr: string): Record<string, VarInput> {
     const names = new Set(expr.match(new RegExp(IDENT, 'gu')) ?? []);
+    // a chain's step names (x in `x = a*a; sqrt(x)`) are not inputs
+    for (const m of expr.matchAll(new RegExp(`(${IDENT})\\s*=(?!=)`, 'gu'))) names.delete(m[1]);
     const out: Record<string, VarInput> = {};
     for (const [k, v] of Object.entries(this.ranges)) if (names.has(k)) out[k] = { ...v };
     return out;
@@ -119,7 +121,7 @@ export class KpExprEditor extends LitElement {
     const { compiled, error } = this.compile();
     const col = error instanceof ExprError ? error.column : 0;
     return html`
-      <label for="expr">Expression (numexpr syntax: + - * / ** %, comparisons, & | ~, where(), sin… ; sum/prod/min/max around the whole)</label>
+      <label for="expr">Expression (numexpr syntax: + - * / ** %, comparisons, & | ~, where(), sin… ; sum/prod/min/max around the whole; steps: x = a*a + b*b; sqrt(x))</label>
       <input id="expr" class="expr" part="input" spellcheck="false" autocomplete="off" .value=${this.value}
         aria-invalid=${error ? 'true' : 'false'} aria-describedby="expr-error" @input=${this.onInput} />
       ${col ? html`<pre class="caret" aria-hidden="true">${' '.repeat(col - 1)}^</pre>` : nothing}

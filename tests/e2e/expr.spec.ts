@@ -75,3 +75,36 @@ test('a variable can be drawn from a normal distribution; the choice goes into t
   );
   expect(recs.every((r) => r.ok)).toBe(true);
 });
+
+test('a chain of steps: the inputs are the names no step assigns; from the URL its steps stay on the GPU', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.locator('#kernel').selectOption('expr');
+  const input = page.locator('#expr');
+  await input.fill('y = x + 1; x = a; y');
+  await expect(page.locator('#expr-error')).toHaveText(
+    "'x' is used before the step that assigns it at column 5",
+  );
+  await expect(page.locator('pre.caret')).toHaveText('    ^');
+  await input.fill('x = a*a + b*b; sqrt(x) / (1 + exp(-a))');
+  await expect(page.locator('#expr-error')).toHaveText('');
+  await expect(page.getByLabel('a low')).toBeVisible();
+  await expect(page.getByLabel('b low')).toBeVisible();
+  await expect(page.getByLabel('x low')).toHaveCount(0);
+  const chain = 'x = a*a + b*b; sqrt(x) / (1 + exp(-a))';
+  await page.goto(
+    `/?expr=${encodeURIComponent(chain)}&size=4099&reps=2&backends=webgpu&variant=steps&residency=device&autorun=1`,
+  );
+  const recs = (await page.evaluate(() => window.playground.results)) ?? [];
+  expect(recs.length).toBeGreaterThan(0);
+  for (const r of recs)
+    expect(r).toMatchObject({
+      expr: chain,
+      ok: true,
+      variant: 'steps',
+      variantChoice: 'pinned',
+      residency: 'device',
+    });
+  await expect(page.locator('#variant')).toHaveValue('steps');
+});

@@ -168,4 +168,31 @@ describe('data on the GPU (residency device)', () => {
     expect(device.phasesMs!.readback).toBeGreaterThan(0);
     expect(device.phasesMs!.dispatch).toBe(device.medianMs);
   });
+
+  it('keeps a chain on the device: the steps run one dispatch each on GPU buffers, uploaded and read back once', async () => {
+    const e = engine();
+    const gpu = e.gpuBackend((await e.adapters())[0]);
+    const phases: string[] = [];
+    gpu.onPhase = (p) => phases.push(p);
+    const size = 50_001;
+    const opts = {
+      expr: 'x = a*a + b*b; y = sqrt(x); y / (1 + exp(-a)) + x',
+      size,
+      backends: ['webgpu' as const],
+      reps: 3,
+      warmup: 1,
+      residency: 'device' as const,
+    };
+    const steps = (await e.run({ ...opts, variant: 'steps' })).records[0];
+    gpu.onPhase = null;
+    expect(steps).toMatchObject({ ok: true, residency: 'device', variant: 'steps' });
+    expect(phases.filter((x) => x === 'upload')).toHaveLength(1);
+    expect(phases.filter((x) => x === 'readback')).toHaveLength(2); // the cold run's and the final one
+    // the two steps' buffers were on the GPU beside the inputs and the output
+    expect(steps.memory!.gpuPeakBytes).toBeGreaterThanOrEqual(5 * 4 * size);
+    e.releaseGpuMemory(); // so the next run's peak starts from nothing held
+    const fused = (await e.run({ ...opts, variant: 'x1' })).records[0];
+    expect(fused).toMatchObject({ ok: true, variant: 'x1' });
+    expect(fused.memory!.gpuPeakBytes).toBeLessThan(steps.memory!.gpuPeakBytes!);
+  });
 });

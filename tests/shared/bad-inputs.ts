@@ -107,6 +107,11 @@ export const BAD_INPUTS: BadInput[] = [
   row('malformed expression', { expr: 'a +* b' }, "unexpected '*' at column 4"),
   row('unknown function', { expr: 'foo(a)' }, "unknown function 'foo' at column 1"),
   row(
+    'a chain step used before it is assigned',
+    { expr: 'y = x + 1; x = a; y' },
+    "'x' is used before the step that assigns it at column 5",
+  ),
+  row(
     'comparison chain',
     { expr: 'a < b < c' },
     'comparisons do not chain at column 3: write (a < b) & (b < c) instead of a < b < c',

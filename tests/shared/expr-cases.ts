@@ -59,6 +59,10 @@ export const EXPR_CASES: [expr: string, ranges?: string][] = [
   ['prod(1 + a*0.01)'],
   ['min(a - b)'],
   ['max(sin(a) * b)'],
+  // chains of steps: fused on the CPU, one dispatch per step (variant 'steps') or fused on the GPU
+  ['x = a*a + b*b; y = sqrt(x); y / (1 + exp(-a)) + x'],
+  ['m = maximum(a, b); d = m - minimum(a, b); sum(d * d)'],
+  ['t = sin(a); t*t + cos(b)**2', 'a:-3.14:3.14,b:-3.14:3.14'],
   // IEEE special values: log of a negative is NaN, sqrt too; where() keeps them apart per element.
   ['log(a)', 'a:-1:1'],
   ['sqrt(a) + 1', 'a:-1:1'],

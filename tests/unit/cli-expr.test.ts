@@ -226,6 +226,32 @@ describe('cli eval', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(read(out)).toEqual([2.5]);
   });
+  it('evaluates a chain of steps: only the names no step assigns are --vars', () => {
+    for (const backend of ['main', 'webgpu']) {
+      const out = join(dir, `chain-${backend}.f32`);
+      const r = cli([
+        'eval',
+        '--expr',
+        'x = a*a + b*b; y = x + 1; sum(y * x)',
+        '--var',
+        `a=${a}`,
+        '--var',
+        `b=${b}`,
+        '--backend',
+        backend,
+        '--out',
+        out,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const av = read(a);
+      const bv = read(b);
+      const want = av.reduce((s, _, i) => {
+        const x = av[i] * av[i] + bv[i] * bv[i];
+        return s + (x + 1) * x;
+      }, 0);
+      expect(read(out)[0]).toBeCloseTo(want, 4);
+    }
+  });
   it('prints the generated code with --print', () => {
     const js = cli(['eval', '--expr', 'a*2 + b', '--print', 'js']);
     expect(js.code).toBe(0);

@@ -77,16 +77,40 @@ describe('errors: exact messages with 1-based columns', () => {
     // attempts to reach JavaScript
     ['constructor(a)', "unknown function 'constructor' at column 1"],
     ['__proto__ + a', "the name '__proto__' is reserved at column 1: names may not start with '__'"],
-    ['a; b', "unexpected character ';' at column 2"],
+    [
+      'a; b',
+      'only the last step may be a bare expression at column 1: name the value of a step before it, e.g. x = a*a + b*b; sqrt(x)',
+    ],
     ['a.b', "unexpected character '.' at column 2"],
     ["a + 'x'", "unexpected character ''' at column 5: expressions have no strings"],
     ['a + "x"', "unexpected character '\"' at column 5: expressions have no strings"],
     ['a[0]', "unexpected character '[' at column 2"],
-    ['a => b', "unexpected character '=' at column 3"],
+    ['a => b', "unexpected '>' at column 4"],
     ['this.a', "unexpected character '.' at column 5"],
     ['f(a,)', "unexpected ')' at column 5: an operand is missing before it"],
     ['a + (b * )', "unexpected ')' at column 10: an operand is missing before it"],
-    ['a = 1', "unexpected character '=' at column 3"],
+    ['a = 1', 'the expression uses no variable at column 1: name at least one input, e.g. a*2'],
+    // chains of steps
+    ['x = a; x = b; x', "'x' is assigned twice at column 8: give each step a name of its own"],
+    [
+      'a + b = c',
+      "unexpected '=' at column 7: a step starts with its name, e.g. x = a*a + b*b; sqrt(x) (compare with '==')",
+    ],
+    ['y = x + 1; x = a; y', "'x' is used before the step that assigns it at column 5"],
+    ['x = x + a; x', "'x' is used before the step that assigns it at column 5"],
+    ['x = a*2; b', "'x' is assigned but never used at column 1: use it in a later step, or remove the step"],
+    [
+      'x = sum(a); x + b',
+      "'sum' reduces to one value and is allowed only around the last step's whole expression at column 5: e.g. x = a*b; sum(x)",
+    ],
+    [
+      'm = a > b; where(m, a, b)',
+      "the step 'm' is a condition; steps hold numbers at column 1: compare in the step that uses it, or write where(cond, 1, 0)",
+    ],
+    ['sin = a; sin(sin)', "'sin' cannot name a step at column 1: it is a function; pick another name"],
+    ['__x = a; __x', "the name '__x' is reserved at column 1: names may not start with '__'"],
+    ['x = ; a', "unexpected ';' at column 5"],
+    [';', "unexpected ';' at column 1"],
     ['`a`', "unexpected character '`' at column 1"],
   ])('%j', (src, message) => {
     expect(errorOf(src)).toBe(message);
@@ -145,5 +169,77 @@ describe('variables', () => {
   it('share identical subexpressions', () => {
     const c = compileExpression('sin(a)*sin(a) + sin(a)');
     expect(c.program.ins.filter((s) => s.op === 'call')).toHaveLength(1);
+  });
+});
+
+describe('chains of steps (x = a*a + b*b; sqrt(x))', () => {
+  const inputs = [Float32Array.of(3, -1, 0.5, 1e20), Float32Array.of(4, 2, -0.25, 1e20)];
+
+  it('read earlier steps by name: the inputs are the names no step assigns', () => {
+    const c = compileExpression('x = a*a + b*b; y = sqrt(x); y / (1 + exp(-a)) + x');
+    expect(c.program.vars).toEqual(['a', 'b']);
+    expect(c.program.stages?.map((s) => [s.name, s.program.vars])).toEqual([
+      ['x', ['a', 'b']],
+      ['y', ['x']],
+      ['', ['a', 'x', 'y']],
+    ]);
+  });
+
+  it('fuse on the CPU into the same program as the expression written out, so every result is the same', () => {
+    const chain = compileExpression('x = a*a + b*b; y = sqrt(x); y / (1 + exp(-a)) + x');
+    const flat = compileExpression('sqrt(a*a + b*b) / (1 + exp(-a)) + (a*a + b*b)');
+    expect(chain.program.ins).toEqual(flat.program.ins);
+    expect([...runCpu(chain.kernel, 4, inputs)]).toEqual([...runCpu(flat.kernel, 4, inputs)]);
+  });
+
+  it('allow a trailing semicolon and a named last step (its value is the output)', () => {
+    const a = compileExpression('x = a - b; y = x * x;');
+    expect([...runCpu(a.kernel, 4, inputs)]).toEqual(
+      [...inputs[0]].map((v, i) => Math.fround((v - inputs[1][i]) ** 2)),
+    );
+  });
+
+  it('run on the GPU as one dispatch per step, each step in a buffer of its own the next pass reads', () => {
+    const c = compileExpression('x = a*a + b*b; y = sqrt(x); y / (1 + exp(-a)) + x');
+    expect(c.kernel.gpuVariants?.map((v) => v.variant)).toEqual(['vec4', 'steps']);
+    const steps = c.kernel.gpuVariants!.find((v) => v.variant === 'steps')!;
+    const plan = steps.plan(1000, {
+      wg: 64,
+      maxWorkgroupsPerDimension: 65535,
+      budget: { elements: 1 << 20, flops: 1 << 20 },
+    });
+    expect(plan.scratch).toEqual([
+      { name: 'step.x', length: 1000 },
+      { name: 'step.y', length: 1000 },
+    ]);
+    expect(plan.passes.map((p) => [p.shader, p.buffers])).toEqual([
+      ['s0.main', ['in0', 'in1', 'step.x']],
+      ['s1.main', ['step.x', 'step.y']],
+      ['s2.main', ['in0', 'step.x', 'step.y', 'out']],
+    ]);
+  });
+
+  it('end in a reduction as a tree of passes over the last step', () => {
+    const c = compileExpression('d = a - b; sum(d * d)');
+    const steps = c.kernel.gpuVariants!.find((v) => v.variant === 'steps')!;
+    const plan = steps.plan(5000, {
+      wg: 64,
+      maxWorkgroupsPerDimension: 65535,
+      budget: { elements: 1 << 20, flops: 1 << 20 },
+    });
+    expect(plan.passes.map((p) => p.shader)).toEqual(['s0.main', 's1.main', 's1.fold']);
+    expect(plan.passes[1].buffers).toEqual(['step.d', 's1.partials0']);
+    expect(plan.passes.at(-1)!.buffers.at(-1)).toBe('out');
+  });
+
+  it('run fused only when a step cannot stand alone (it uses no variable)', () => {
+    const c = compileExpression('k = 2; a * k');
+    expect(c.program.stages).toBeUndefined();
+    expect(c.kernel.gpuVariants?.map((v) => v.variant)).toEqual(['vec4']);
+    expect([...runCpu(c.kernel, 4, inputs)]).toEqual([...inputs[0]].map((v) => Math.fround(v * 2)));
+  });
+
+  it('are refused where a single expression is expected', () => {
+    expect(() => parse('x = a; x')).toThrow('a chain of steps is not allowed here at column 1');
   });
 });
