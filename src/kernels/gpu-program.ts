@@ -34,6 +34,7 @@ export function wgslHeader(s: GpuShader): string {
   const fields = [...s.uniforms.map((u) => `${u.name}: ${u.type}`), 'offset: u32'];
   return [
     ...(s.enables ?? []).map((e) => `enable ${e};`),
+    ...(s.diagnosticsOff ?? []).map((d) => `diagnostic(off, ${d});`),
     `// ${s.label} (header generated from its declarations)`,
     `struct Params { ${fields.join(', ')} }`,
     '@group(0) @binding(0) var<uniform> params: Params;',

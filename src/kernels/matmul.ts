@@ -126,6 +126,77 @@ const tile128: GpuProgram = {
   plan: tilePlan(TILE128),
 };
 
+/** `text` with `from` replaced by `to`; throws if `from` is not there exactly once (the shader changed). */
+function replaceOnce(text: string, from: string, to: string): string {
+  const at = text.indexOf(from);
+  if (at < 0 || text.indexOf(from, at + 1) >= 0)
+    throw new Error(`matmul128.wgsl no longer has exactly one '${from.trim().slice(0, 40)}…'`);
+  return text.slice(0, at) + to + text.slice(at + from.length);
+}
+
+/**
+ * The 'quad128' variant: tile128 where the four invocations of a quad, which share their eight rows of
+ * A, read two each from workgroup memory and pass them on with quadBroadcast (a quarter of the A reads).
+ * It needs quads to be four consecutive local invocation indices, which WGSL does not promise (it is
+ * the usual layout): each subgroup checks, and a workgroup with any other layout reads A as tile128 does.
+ */
+const QUAD128_BODY = (() => {
+  let b = replaceOnce(
+    SHADERS.matmul128,
+    "// C = A·B for n×n row-major float32 matrices, n a multiple of 4: the 'tile128' variant.",
+    "// C = A·B for n×n row-major float32 matrices, n a multiple of 4: the 'quad128' variant, written by\n" +
+      '// src/kernels/matmul.ts from the tile128 shader below: the A rows of a step come through quadBroadcast.',
+  );
+  b = replaceOnce(
+    b,
+    '@builtin(local_invocation_index) li: u32) {',
+    '@builtin(local_invocation_index) li: u32,\n' +
+      '        @builtin(subgroup_invocation_id) sid: u32, @builtin(subgroup_size) sgs: u32) {',
+  );
+  b = replaceOnce(
+    b,
+    '  var acc: array<vec4f, 16>;',
+    `  // A quad is li 4m … 4m+3 when the subgroup is a run of consecutive li: each subgroup checks, and the
+  // answer is the same for all its invocations, so the branch on it below is uniform in the subgroup
+  // (WGSL's analysis cannot see that: the shader turns its subgroup_uniformity diagnostic off)
+  let quads = subgroupAll(sgs >= 4u && li == subgroupBroadcastFirst(li) + sid);
+  let q = sid % 4u;
+  var acc: array<vec4f, 16>;`,
+  );
+  b = replaceOnce(
+    b,
+    `      let a0 = vec4f(As[ao], As[ao + 1u], As[ao + 2u], As[ao + 3u]);
+      let a1 = vec4f(As[ao + 4u], As[ao + 5u], As[ao + 6u], As[ao + 7u]);`,
+    `      var a0: vec4f;
+      var a1: vec4f;
+      if (quads) {
+        let mine = vec2f(As[ao + 2u * q], As[ao + 2u * q + 1u]);
+        a0 = vec4f(quadBroadcast(mine, 0u), quadBroadcast(mine, 1u));
+        a1 = vec4f(quadBroadcast(mine, 2u), quadBroadcast(mine, 3u));
+      } else {
+        a0 = vec4f(As[ao], As[ao + 1u], As[ao + 2u], As[ao + 3u]);
+        a1 = vec4f(As[ao + 4u], As[ao + 5u], As[ao + 6u], As[ao + 7u]);
+      }`,
+  );
+  return b;
+})();
+
+const quad128: GpuProgram = {
+  variant: 'quad128',
+  summary: 'tile128 with each quad reading its A rows once and sharing them by quadBroadcast (subgroups)',
+  requires: { invocations: 256, sizeMultiple: 4, features: ['subgroups'] },
+  shaders: {
+    main: {
+      ...tile128.shaders.main,
+      label: 'matmul128.wgsl (quad128)',
+      enables: ['subgroups'],
+      diagnosticsOff: ['subgroup_uniformity'],
+      body: QUAD128_BODY,
+    },
+  },
+  plan: tilePlan(TILE128),
+};
+
 /** C = A·B for n×n float32 matrices, row-major. Compute-bound: 2n³ flops over 12n² bytes. */
 export const matmul: KernelSpec = {
   id: 'matmul',
@@ -171,5 +242,5 @@ export const matmul: KernelSpec = {
   cpu,
   wasm: matmulWasm,
   gpu,
-  gpuVariants: [tile128],
+  gpuVariants: [tile128, quad128],
 };

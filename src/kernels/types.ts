@@ -80,6 +80,11 @@ export interface GpuShader {
   uniforms: readonly { name: string; type: WgslScalar }[];
   /** WGSL extensions the shader enables (`enable subgroups;`), before its header. */
   enables?: readonly string[];
+  /**
+   * Uniformity diagnostics the shader turns off (`diagnostic(off, subgroup_uniformity);`), each with
+   * why it is sound in the shader's comments.
+   */
+  diagnosticsOff?: readonly string[];
   /** 'device': the body declares `override WG` and gets the device's workgroup size; else fixed. */
   workgroup: 'device' | number;
   /** WGSL after the header: helpers and `fn main`, whose workgroup index is offset + wid.y*nwg.x + wid.x. */

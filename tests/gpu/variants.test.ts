@@ -40,7 +40,7 @@ describe('GPU variants', () => {
     await b.select(matmul, 132, inputs);
     const first = b.lastSelection!;
     expect(first.how).toBe('tuned');
-    expect(Object.keys(first.tune!.ms).sort()).toEqual(['tile128', 'tile64']);
+    expect(Object.keys(first.tune!.ms).sort()).toEqual(['quad128', 'tile128', 'tile64']);
     const fastest = Object.entries(first.tune!.ms).reduce((a, x) => (x[1] < a[1] ? x : a))[0];
     expect(first.program.variant).toBe(fastest);
     const prep = await b.prepare(matmul, 132, inputs);
@@ -71,7 +71,7 @@ describe('GPU variants', () => {
       "GPU variant 'tile128' of matmul cannot run on llvmpipe",
     );
     await expect(b.forRun('nope', false).prepare(matmul, 64, matmul.makeInputs(64, 2))).rejects.toThrow(
-      "matmul has no GPU variant 'nope': choose one of tile64, tile128",
+      "matmul has no GPU variant 'nope': choose one of tile64, tile128, quad128",
     );
     // the shared backend itself is not pinned
     expect(b.variant).toBeNull();
@@ -105,7 +105,7 @@ describe('GPU variants', () => {
       sizeClass: 128,
       how: 'tuned',
     });
-    expect(r.variants.map((v) => v.variant)).toEqual(['tile64', 'tile128']);
+    expect(r.variants.map((v) => v.variant)).toEqual(['tile64', 'tile128', 'quad128']);
     for (const v of r.variants) expect(v.ms).toBeGreaterThan(0);
     const run = await e.run({ kernel: 'matmul', size: 132, backends: ['webgpu'], reps: 1 });
     expect(run.records[0]).toMatchObject({ ok: true, variant: r.choice, variantChoice: 'tuned' });

@@ -72,7 +72,7 @@ export const BAD_INPUTS: BadInput[] = [
   row(
     'unknown GPU variant',
     { kernel: 'matmul', variant: 'tile256' },
-    "matmul has no GPU variant 'tile256': choose one of tile64, tile128",
+    "matmul has no GPU variant 'tile256': choose one of tile64, tile128, quad128",
   ),
   row(
     'unknown residency',

@@ -271,7 +271,7 @@ describe('cli GPU variants', () => {
       sizeClass: 64,
       how: 'tuned',
     });
-    expect(r.variants.map((v: { variant: string }) => v.variant)).toEqual(['tile64', 'tile128']);
+    expect(r.variants.map((v: { variant: string }) => v.variant)).toEqual(['tile64', 'tile128', 'quad128']);
     // the next run on that adapter uses the remembered choice, and says so
     const run = cli([
       'run',
