@@ -37,6 +37,9 @@ const cases: [string, KernelSpec, number][] = [
   ['`a*b + c`', expr('a*b + c'), N],
   ['`sqrt(a*a + b*b)`', expr('sqrt(a*a + b*b)'), N],
   ['`where(a > 0, a, 0.1*a)`', expr('where(a > 0, a, 0.1*a)'), N],
+  // a chain: fused (x1, vec4) against one dispatch per step with the intermediate on the GPU (steps);
+  // its GB/s counts the fused traffic (inputs and output once), so `steps` shows what the extra costs
+  ['chain `x = a*a + b*b; sqrt(x) / (1 + exp(-a))`', expr('x = a*a + b*b; sqrt(x) / (1 + exp(-a))'), N],
   ...registry
     .list()
     .filter((k) => k.bound === 'compute')

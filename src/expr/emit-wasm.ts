@@ -11,7 +11,7 @@
  * Reductions fold blocks of 4096 elements in float64 lanes, then the blocks in float64, and write one
  * float32 partial to out[0].
  */
-import { Body, EMPTY, I32, moduleBytes, V128 } from '../wasm/encode';
+import { Body, EMPTY, type FuncDef, I32, pooledModule, V128 } from '../wasm/encode';
 import { IMPORT_FUNCS, MathLib } from '../wasm/math';
 import type { V } from '../wasm/vec';
 import type { Program } from './ir';
@@ -46,6 +46,10 @@ export interface WasmOptions {
 }
 
 export function emitWasm(p: Program, o: WasmOptions): Uint8Array<ArrayBuffer> {
+  return pooledModule(o.shared, IMPORT_FUNCS, () => emitFuncs(p, o));
+}
+
+function emitFuncs(p: Program, o: WasmOptions): readonly FuncDef[] {
   const lib = new MathLib(o.relaxed, true);
   const K = p.vars.length;
   const params = Array(K + 6).fill(I32);
@@ -200,5 +204,5 @@ export function emitWasm(p: Program, o: WasmOptions): Uint8Array<ArrayBuffer> {
     b.op('f32.demote_f64').scalarMem('f32.store');
   }
   lib.add({ params, results: [], body: b, export: 'run' });
-  return moduleBytes({ shared: o.shared, imports: IMPORT_FUNCS, funcs: lib.funcs });
+  return lib.funcs;
 }

@@ -9,7 +9,7 @@
  *
  * Entry point (src/wasm/runtime.ts): run(key, out, paths, start, end, first, scratch).
  */
-import { Body, EMPTY, type FuncDef, I32, moduleBytes, V128 } from '../wasm/encode';
+import { Body, EMPTY, type FuncDef, I32, pooledModule, V128 } from '../wasm/encode';
 import { IMPORT_FUNCS, MathLib } from '../wasm/math';
 import { perForm, type WasmCode, type WasmForm } from '../wasm/runtime';
 import * as v from '../wasm/vec';
@@ -89,6 +89,10 @@ function philoxExport(): FuncDef {
 }
 
 function emit(form: WasmForm): Uint8Array<ArrayBuffer> {
+  return pooledModule(form.shared, IMPORT_FUNCS, () => emitFuncs(form));
+}
+
+function emitFuncs(form: WasmForm): readonly FuncDef[] {
   const [KEY, OUT, , START, END, FIRST] = [0, 1, 2, 3, 4, 5];
   const b = new Body(Array(7).fill(I32));
   const lib = new MathLib(form.relaxed, true);
@@ -191,7 +195,7 @@ function emit(form: WasmForm): Uint8Array<ArrayBuffer> {
   b.get(total).lane('f64x2.extract_lane', 1).op('f64.add').op('f32.demote_f64').scalarMem('f32.store', 4);
   lib.add({ params: b.params, results: [], body: b, export: 'run' });
   lib.add(philoxExport());
-  return moduleBytes({ shared: form.shared, imports: IMPORT_FUNCS, funcs: lib.funcs });
+  return lib.funcs;
 }
 
 export const montecarloWasm: WasmCode = perForm(emit);

@@ -7,7 +7,7 @@
  *
  * Entry point (src/wasm/runtime.ts): run(in0, ..., inK-1, out, size, start, end, first, scratch).
  */
-import { Body, EMPTY, I32, moduleBytes, V128 } from './encode';
+import { Body, EMPTY, type FuncDef, I32, pooledModule, V128 } from './encode';
 import { IMPORT_FUNCS, MathLib } from './math';
 import { perForm, type WasmCode, type WasmForm } from './runtime';
 import { Fn, type V } from './vec';
@@ -20,6 +20,10 @@ export interface ElementwiseKernel {
 }
 
 function emit(k: ElementwiseKernel, form: WasmForm): Uint8Array<ArrayBuffer> {
+  return pooledModule(form.shared, IMPORT_FUNCS, () => emitFuncs(k, form));
+}
+
+function emitFuncs(k: ElementwiseKernel, form: WasmForm): readonly FuncDef[] {
   const K = k.inputs;
   const OUT = K;
   const START = K + 2;
@@ -81,7 +85,7 @@ function emit(k: ElementwiseKernel, form: WasmForm): Uint8Array<ArrayBuffer> {
   b.get(i).i32(4).op('i32.add').set(i);
   b.op('br', 0).op('end').op('end');
   lib.add({ params: b.params, results: [], body: b, export: 'run' });
-  return moduleBytes({ shared: form.shared, imports: IMPORT_FUNCS, funcs: lib.funcs });
+  return lib.funcs;
 }
 
 /** The kernel's WebAssembly program, emitted per form on first use. */

@@ -31,6 +31,7 @@ export const OP = {
   'local.get': 0x20,
   'local.set': 0x21,
   'local.tee': 0x22,
+  'global.get': 0x23,
   'i32.load': 0x28,
   'f32.load': 0x2a,
   'f64.load': 0x2b,
@@ -185,6 +186,30 @@ export function sleb(n: number, out: number[] = []): number[] {
 const f32Bytes = (x: number): number[] => [...new Uint8Array(Float32Array.of(x).buffer)];
 const f64Bytes = (x: number): number[] => [...new Uint8Array(Float64Array.of(x).buffer)];
 
+/**
+ * The v128 constants of the module being written, when it keeps them as immutable globals: V8 builds
+ * an inline v128.const from scratch at each use in a loop (three instructions on x64), while an
+ * immutable global is a pure load it can schedule and share (see withConstPool).
+ */
+let pool: { slots: Map<string, number>; values: number[][] } | null = null;
+/** Globals a module may define for its constants (beyond this, constants stay inline). */
+const MAX_CONST_GLOBALS = 256;
+
+/**
+ * Writes a module's functions with `write`, their v128 constants as immutable globals (pass `globals`
+ * to moduleBytes).
+ */
+export function withConstPool<T>(write: () => T): { result: T; globals: number[][] } {
+  const outer = pool;
+  pool = { slots: new Map(), values: [] };
+  try {
+    const result = write();
+    return { result, globals: pool.values };
+  } finally {
+    pool = outer;
+  }
+}
+
 /** A function body under construction: locals by type, then instructions. */
 export class Body {
   readonly code: number[] = [];
@@ -227,24 +252,34 @@ export class Body {
   f64(v: number): this {
     return this.op('f64.const', ...f64Bytes(v));
   }
+  /** A v128 constant: a global of the module when it keeps them so (and has room), else inline. */
+  v128(bytes: readonly number[]): this {
+    if (pool) {
+      const key = bytes.join(',');
+      let slot = pool.slots.get(key);
+      if (slot === undefined && pool.values.length < MAX_CONST_GLOBALS) {
+        slot = pool.values.length;
+        pool.values.push([...bytes]);
+        pool.slots.set(key, slot);
+      }
+      if (slot !== undefined) return this.op('global.get', ...uleb(slot));
+    }
+    this.simd('v128.const');
+    this.code.push(...bytes);
+    return this;
+  }
   /** A v128 constant of four float32 lanes (one value: splatted). */
   f32x4(...lanes: number[]): this {
     const v = lanes.length === 1 ? [lanes[0], lanes[0], lanes[0], lanes[0]] : lanes;
-    this.simd('v128.const');
-    for (const x of v) this.code.push(...f32Bytes(x));
-    return this;
+    return this.v128(v.flatMap(f32Bytes));
   }
   /** A v128 constant of four int32 lanes (one value: splatted). */
   i32x4(...lanes: number[]): this {
     const v = lanes.length === 1 ? [lanes[0], lanes[0], lanes[0], lanes[0]] : lanes;
-    this.simd('v128.const');
-    for (const x of v) this.code.push(...new Uint8Array(Int32Array.of(x).buffer));
-    return this;
+    return this.v128(v.flatMap((x) => [...new Uint8Array(Int32Array.of(x).buffer)]));
   }
   f64x2(a: number, b = a): this {
-    this.simd('v128.const');
-    this.code.push(...f64Bytes(a), ...f64Bytes(b));
-    return this;
+    return this.v128([...f64Bytes(a), ...f64Bytes(b)]);
   }
   /** A memory instruction with its alignment (log2 bytes) and offset. */
   mem(name: 'v128.load' | 'v128.store', offset = 0, align = 4): this {
@@ -328,6 +363,8 @@ export function moduleBytes(opts: {
   shared: boolean;
   imports: readonly ImportFunc[];
   funcs: readonly FuncDef[];
+  /** Immutable v128 globals 0, 1, ... with these 16-byte values (withConstPool). */
+  globals?: readonly number[][];
 }): Uint8Array<ArrayBuffer> {
   const types: string[] = [];
   const typeIndex = (params: readonly ValType[], results: readonly ValType[]): number => {
@@ -352,14 +389,15 @@ export function moduleBytes(opts: {
     0x02,
     ...(opts.shared ? [0x03, 0, ...uleb(65536)] : [0x00, 0]),
   ]);
-  const funcTypes = opts.funcs.map((f) => uleb(typeIndex(f.params, f.results)));
+  const funcs = opts.funcs;
+  const funcTypes = funcs.map((f) => uleb(typeIndex(f.params, f.results)));
   const typeEntries = types.map((k) => {
     const [p, r] = k.split('>');
     const ps = p ? p.split(',').map(Number) : [];
     const rs = r ? r.split(',').map(Number) : [];
     return [0x60, ...uleb(ps.length), ...ps, ...uleb(rs.length), ...rs];
   });
-  const exports = opts.funcs
+  const exports = funcs
     .map((f, i) => (f.export ? [...str(f.export), 0x00, ...uleb(opts.imports.length + i)] : null))
     .filter((e): e is number[] => e !== null);
   const bytes = [
@@ -374,8 +412,25 @@ export function moduleBytes(opts: {
     ...section(1, vec(typeEntries)),
     ...section(2, vec(importEntries)),
     ...section(3, vec(funcTypes)),
+    // immutable v128 globals, each initialised by a v128.const
+    ...(opts.globals?.length
+      ? section(6, vec(opts.globals.map((g) => [0x7b, 0x00, 0xfd, ...uleb(SIMD['v128.const']), ...g, 0x0b])))
+      : []),
     ...section(7, vec(exports)),
-    ...section(10, vec(opts.funcs.map((f) => f.body.encode()))),
+    ...section(10, vec(funcs.map((f) => f.body.encode()))),
   ];
   return Uint8Array.from(bytes);
+}
+
+/**
+ * A module whose functions (from `write`) keep their v128 constants in immutable globals
+ * (withConstPool).
+ */
+export function pooledModule(
+  shared: boolean,
+  imports: readonly ImportFunc[],
+  write: () => readonly FuncDef[],
+): Uint8Array<ArrayBuffer> {
+  const { result: funcs, globals } = withConstPool(write);
+  return moduleBytes({ shared, imports, funcs, globals });
 }
