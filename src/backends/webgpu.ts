@@ -5,7 +5,7 @@ import { DeviceKeeper } from '../gpu/device';
 import { checkLimits, deviceTraits, workgroupSize } from '../gpu/pipelines';
 import { encodePlan, type Pass, readTimer, submitPasses, type Timer } from '../gpu/plan';
 import { type TuneRecord, type Tuner, tuneKey, type VariantTime } from '../gpu/tuner';
-import { gpuPrograms, ineligible } from '../kernels/gpu-program';
+import { gpuPrograms, ineligible, noSuchVariant } from '../kernels/gpu-program';
 import type { GpuProgram, KernelSpec } from '../kernels/types';
 import {
   type Backend,
@@ -155,10 +155,7 @@ export class WebGpuBackend implements Backend {
     }
     if (this.variant) {
       const p = all.find((x) => x.variant === this.variant);
-      if (!p)
-        throw new InputError(
-          `${kernel.id} has no GPU variant '${this.variant}': choose one of ${all.map((x) => x.variant).join(', ')}`,
-        );
+      if (!p) throw new InputError(noSuchVariant(kernel, this.variant));
       if (skipped[p.variant])
         throw new InputError(
           `GPU variant '${p.variant}' of ${kernel.id} cannot run on ${this.desc.label} at size ${size}: it ${skipped[p.variant]}`,

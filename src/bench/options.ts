@@ -2,7 +2,7 @@ import { MAX_WORKERS, MIN_WORKERS } from '../backends/pool';
 import { BACKEND_KINDS, type BackendKind, CPU_CODES, type CpuCode } from '../backends/types';
 import { InputError } from '../errors';
 import { cachedExpression, parseRanges, type Ranges, type VarInput } from '../expr/kernel';
-import { gpuPrograms } from '../kernels/gpu-program';
+import { gpuPrograms, noSuchVariant } from '../kernels/gpu-program';
 import { registry } from '../kernels/registry';
 import type { KernelSpec } from '../kernels/types';
 import { DEFAULT_REPS, DEFAULT_WARMUP, MAX_REPS, MAX_WARMUP } from './runner';
@@ -259,9 +259,7 @@ export function resolveOptions(o: RunOptions): ResolvedOptions {
   if (o.variant !== undefined) {
     const ids = gpuPrograms(k).map((p) => p.variant);
     if (typeof o.variant !== 'string' || !ids.includes(o.variant))
-      throw new InputError(
-        `${k.id === 'expr' ? 'the expression' : k.id} has no GPU variant '${String(o.variant)}': choose one of ${ids.join(', ')}`,
-      );
+      throw new InputError(noSuchVariant(k, String(o.variant)));
     variant = o.variant;
   }
   if (o.residency !== undefined) parseResidency(String(o.residency)); // an options object is checked too

@@ -27,6 +27,8 @@ export interface Step {
 export interface Script {
   steps: Step[];
   result: Node;
+  /** The last step's name when it has one (`x = a*2; y = x + 1`: y), checked like any step's. */
+  output?: { name: string; col: number };
 }
 
 /** A compact text form of a tree, for tests and debugging: (+ a (* b 2)). */

@@ -358,29 +358,51 @@ export function wgslPrograms(p: Program): GpuProgram[] {
   return steps ? [...fusedPrograms(p), steps] : fusedPrograms(p);
 }
 
+/** Chains longer than this have no `steps` variant (each step is a shader to compile and a dispatch). */
+export const MAX_CHAIN_STEPS = 64;
+
+/** Why an expression has no `steps` variant, in words; undefined when it has one or is no chain. */
+export function stepsMissing(p: Program): string | undefined {
+  if (p.stagesMissing) return p.stagesMissing;
+  if (p.stages && p.stages.length - 1 > MAX_CHAIN_STEPS)
+    return `the chain has ${p.stages.length - 1} steps; one dispatch per step is offered up to ${MAX_CHAIN_STEPS}`;
+  return undefined;
+}
+
 /**
  * A chain (`x = a*a + b*b; sqrt(x)`) run as CuPy runs it: one dispatch per step, each step's value
- * written to a GPU buffer of its own that later steps read, so the chain stays on the device and only
- * the output is read back. Each step is the default program of that step alone.
+ * written to a GPU buffer that later steps read, so the chain stays on the device and only the output
+ * is read back. Each step is the default program of that step alone. A step's buffer is reused once
+ * the last step that reads it has run, so a straight chain needs two, however long.
  */
 function stepsProgram(p: Program): GpuProgram | null {
-  if (!p.stages) return null;
+  if (!p.stages || stepsMissing(p)) return null;
   const stages = p.stages.map((s) => ({ ...s, gpu: fusedPrograms(s.program)[0] }));
   const last = stages.length - 1;
   const shaders: Record<string, GpuShader> = {};
   stages.forEach((s, k) => {
     for (const [key, shader] of Object.entries(s.gpu.shaders)) shaders[`s${k}.${key}`] = shader;
   });
-  const stepBuffer = (name: string) => `step.${name}`;
+  // buffers for the steps' values: one per value alive at once
+  const lastUse = new Map<string, number>();
+  stages.forEach((s, k) => {
+    for (const v of s.program.vars) if (!p.vars.includes(v)) lastUse.set(v, k);
+  });
+  const slotOf = new Map<string, number>();
+  const free: number[] = [];
+  let slots = 0;
+  stages.forEach((s, k) => {
+    if (k < last) slotOf.set(s.name, free.pop() ?? slots++); // taken before this step's inputs are freed
+    for (const v of s.program.vars) if (lastUse.get(v) === k) free.push(slotOf.get(v)!);
+  });
+  const stepBuffer = (name: string) => `step${slotOf.get(name)}`;
+  const names = stages.slice(0, last).map((s) => s.name);
   return {
     variant: 'steps',
-    summary: `one dispatch per step (${stages
-      .slice(0, last)
-      .map((s) => s.name)
-      .join(', ')}, then the output); each step's values stay in a GPU buffer the next steps read`,
+    summary: `one dispatch per step (${names.length > 4 ? `${names.slice(0, 3).join(', ')}, … ${names.length} steps` : names.join(', ')}, then the output); each step's values stay in a GPU buffer the next steps read`,
     shaders,
     plan: (size, ctx) => {
-      const scratch = stages.slice(0, last).map((s) => ({ name: stepBuffer(s.name), length: size }));
+      const scratch = Array.from({ length: slots }, (_, j) => ({ name: `step${j}`, length: size }));
       const passes: GpuPass[] = [];
       stages.forEach((s, k) => {
         const rename = (b: BufferName): BufferName => {

@@ -25,7 +25,8 @@ export const E = {
     ),
   number: (text: string, col: number) => new ExprError(`malformed number '${text}'`, col),
   end: (col: number) => new ExprError('unexpected end of expression', col, 'an operand is missing'),
-  token: (t: string, col: number) => new ExprError(`unexpected '${t}'`, col),
+  token: (t: string, col: number) =>
+    t === '=' ? E.misplacedAssign(col) : new ExprError(`unexpected '${t}'`, col),
   unclosed: (col: number) => new ExprError("missing ')' for the '(' opened", col),
   unmatched: (col: number) => new ExprError("unmatched ')'", col),
   missingOperand: (t: string, col: number) =>
@@ -82,7 +83,13 @@ export const E = {
       'name the value of a step before it, e.g. x = a*a + b*b; sqrt(x)',
     ),
   usedBeforeAssigned: (name: string, col: number) =>
-    new ExprError(`'${name}' is used before the step that assigns it`, col),
+    new ExprError(
+      `'${name}' is used before the step that assigns it`,
+      col,
+      "assign a step before the steps that read it; a step cannot reuse an input's name or read itself",
+    ),
+  stepShadowsInput: (name: string, col: number) =>
+    new ExprError(`'${name}' is an input here; a step cannot reuse an input's name`, col),
   unusedStep: (name: string, col: number) =>
     new ExprError(`'${name}' is assigned but never used`, col, 'use it in a later step, or remove the step'),
   stepReduction: (name: string, col: number) =>

@@ -1,5 +1,5 @@
 import type { CompareOp, Node, Script } from './ast';
-import { E } from './errors';
+import { E, ExprError } from './errors';
 import { FUNCTIONS, REDUCTIONS, type ReductionName } from './functions';
 
 export type Ty = 'num' | 'bool';
@@ -30,6 +30,8 @@ export interface Program {
    * a chain with a step that cannot stand alone (no variable, or more than MAX_VARIABLES).
    */
   stages?: { name: string; program: Program }[];
+  /** Why a chain has no `stages` (a step that cannot stand alone), in words. */
+  stagesMissing?: string;
 }
 
 /** Integer exponents up to this size are computed by repeated multiplication, as NumPy does. */
@@ -115,6 +117,13 @@ export function lower(input: Node | Script, source: string): Program {
     });
   });
   for (const s of steps) if (!used.has(s.name)) throw E.unusedStep(s.name, s.col);
+  const out = script.output;
+  if (out) {
+    if (out.name.startsWith('__')) throw E.reservedName(out.name, out.col);
+    if (FUNCTIONS.has(out.name) || REDUCTIONS.has(out.name) || out.name === 'where')
+      throw E.reservedStep(out.name, out.col);
+    if (names.has(out.name)) throw E.stepShadowsInput(out.name, out.col);
+  }
   const vars = [...names].sort();
   if (!vars.length) throw E.noVariables();
   if (vars.length > MAX_VARIABLES) throw E.tooManyVariables(vars.length, MAX_VARIABLES);
@@ -225,14 +234,22 @@ export function lower(input: Node | Script, source: string): Program {
   const result = walk(tree, true);
   const program: Program = { source, vars, ins, types, result, reduction };
   if (steps.length) {
-    try {
-      program.stages = [...steps, { name: '', tree }].map((s) => ({
-        name: s.name,
-        program: lower(s.tree, s.name ? `${s.name} = …` : source),
-      }));
-    } catch {
-      // A step that cannot stand alone: the chain runs fused only.
+    const stages: { name: string; program: Program }[] = [];
+    for (const s of [...steps, { name: '', tree }]) {
+      const what = s.name ? `the step '${s.name}'` : 'the last step';
+      try {
+        stages.push({ name: s.name, program: lower(s.tree, s.name ? `${s.name} = …` : source) });
+      } catch (e) {
+        // A step that cannot stand alone as one dispatch: the chain runs fused only, and says why.
+        if (!(e instanceof ExprError)) throw e;
+        program.stagesMissing =
+          e.problem === E.noVariables().problem
+            ? `${what} uses no variable, so it cannot be a dispatch of its own`
+            : `${what} reads more than ${MAX_VARIABLES} inputs and steps, more than one dispatch can bind`;
+        break;
+      }
     }
+    if (!program.stagesMissing) program.stages = stages;
   }
   return program;
 }

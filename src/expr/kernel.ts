@@ -12,7 +12,7 @@ import { perForm, type WasmCode } from '../wasm/runtime';
 import { Cascade } from './compile-js';
 import { emitJs } from './emit-js';
 import { emitWasm } from './emit-wasm';
-import { wgslPrograms, wgslText } from './emit-wgsl';
+import { stepsMissing, wgslPrograms, wgslText } from './emit-wgsl';
 import { interpret } from './interp';
 import { lower, type Program } from './ir';
 import { IDENT } from './lexer';
@@ -119,6 +119,7 @@ export function compileExpression(source: string, ranges: Ranges = {}): Compiled
     wasm: wasmCode(program),
     gpu,
     gpuVariants,
+    ...(stepsMissing(program) ? { gpuVariantsMissing: { steps: stepsMissing(program)! } } : {}),
   };
   return { program, js, wgsl: wgslText(gpu), kernel };
 }

@@ -63,7 +63,8 @@ class Parser {
       if (end.kind === 'op' && end.text === '=') throw E.misplacedAssign(end.col);
       if (end.kind !== ';' && end.kind !== 'end') throw E.token(end.text, end.col);
       if (end.kind === ';') this.next();
-      if (this.peek().kind === 'end') return { steps, result: tree };
+      if (this.peek().kind === 'end')
+        return { steps, result: tree, ...(named ? { output: { name: t.text, col: t.col } } : {}) };
       if (!named) throw E.unnamedStep(t.col);
       steps.push({ name: t.text, col: t.col, tree });
     }

@@ -10,6 +10,13 @@ export function gpuPrograms(kernel: KernelSpec): readonly GpuProgram[] {
   return [kernel.gpu, ...(kernel.gpuVariants ?? [])];
 }
 
+/** The message for a pin of a variant the kernel does not have: what it has, and why not that one if known. */
+export function noSuchVariant(kernel: KernelSpec, variant: string): string {
+  const ids = gpuPrograms(kernel).map((p) => p.variant);
+  const why = kernel.gpuVariantsMissing?.[variant];
+  return `${kernel.id === 'expr' ? 'the expression' : kernel.id} has no GPU variant '${variant}'${why ? ` (${why})` : ''}: choose one of ${ids.join(', ')}`;
+}
+
 /** What a device offers that variants may need. */
 export interface DeviceTraits {
   maxInvocations: number;

@@ -156,10 +156,11 @@ const QUAD128_BODY = (() => {
   b = replaceOnce(
     b,
     '  var acc: array<vec4f, 16>;',
-    `  // A quad is li 4m … 4m+3 when the subgroup is a run of consecutive li: each subgroup checks, and the
-  // answer is the same for all its invocations, so the branch on it below is uniform in the subgroup
-  // (WGSL's analysis cannot see that: the shader turns its subgroup_uniformity diagnostic off)
-  let quads = subgroupAll(sgs >= 4u && li == subgroupBroadcastFirst(li) + sid);
+    `  // A quad is li 4m … 4m+3 when the subgroup is a run of consecutive li from a multiple of 4: each
+  // subgroup checks, and the answer is the same for all its invocations, so the branch on it below is
+  // uniform in the subgroup (WGSL's analysis cannot see that: the subgroup_uniformity diagnostic is off)
+  let first = subgroupBroadcastFirst(li);
+  let quads = subgroupAll(sgs >= 4u && first % 4u == 0u && li == first + sid);
   let q = sid % 4u;
   var acc: array<vec4f, 16>;`,
   );

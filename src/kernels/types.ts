@@ -192,4 +192,6 @@ export interface KernelSpec {
   gpu: GpuProgram;
   /** Other GPU programs of the same kernel (ids distinct from gpu.variant); the tuner picks among all. */
   gpuVariants?: readonly GpuProgram[];
+  /** Variants this kernel lacks where others of its kind have them, with why ({ steps: "…" }). */
+  gpuVariantsMissing?: Readonly<Record<string, string>>;
 }

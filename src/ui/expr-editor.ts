@@ -8,6 +8,7 @@ import {
   type VarInput,
 } from '../expr/kernel';
 import { IDENT } from '../expr/lexer';
+import { parseScript } from '../expr/parser';
 
 export interface ExprChange {
   expr: string;
@@ -61,7 +62,11 @@ export class KpExprEditor extends LitElement {
   private rangesFor(expr: string): Record<string, VarInput> {
     const names = new Set(expr.match(new RegExp(IDENT, 'gu')) ?? []);
     // a chain's step names (x in `x = a*a; sqrt(x)`) are not inputs
-    for (const m of expr.matchAll(new RegExp(`(${IDENT})\\s*=(?!=)`, 'gu'))) names.delete(m[1]);
+    try {
+      for (const step of parseScript(expr).steps) names.delete(step.name);
+    } catch {
+      // a malformed expression: its error is shown, and any range kept is checked once it compiles
+    }
     const out: Record<string, VarInput> = {};
     for (const [k, v] of Object.entries(this.ranges)) if (names.has(k)) out[k] = { ...v };
     return out;

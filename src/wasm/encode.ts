@@ -191,7 +191,11 @@ const f64Bytes = (x: number): number[] => [...new Uint8Array(Float64Array.of(x).
  * an inline v128.const from scratch at each use in a loop (three instructions on x64), while an
  * immutable global is a pure load it can schedule and share (see withConstPool).
  */
-let pool: { slots: Map<string, number>; values: number[][] } | null = null;
+interface ConstPool {
+  slots: Map<string, number>;
+  values: number[][];
+}
+let pool: ConstPool | null = null;
 /** Globals a module may define for its constants (beyond this, constants stay inline). */
 const MAX_CONST_GLOBALS = 256;
 
@@ -214,8 +218,18 @@ export function withConstPool<T>(write: () => T): { result: T; globals: number[]
 export class Body {
   readonly code: number[] = [];
   private readonly locals: ValType[] = [];
+  /** The constant pool of the module this body was created for (withConstPool), if any. */
+  private readonly constPool: ConstPool | null;
+  /** Set once the body reads a constant global: moduleBytes checks it gets that pool's globals. */
+  usesGlobalsOf: ConstPool | null = null;
 
-  constructor(readonly params: readonly ValType[]) {}
+  /** `inlineConstants`: never a pool's globals (a probe module written at any moment). */
+  constructor(
+    readonly params: readonly ValType[],
+    opts: { inlineConstants?: boolean } = {},
+  ) {
+    this.constPool = opts.inlineConstants ? null : pool;
+  }
 
   /** A new local of type t; returns its index. */
   local(t: ValType): number {
@@ -254,15 +268,19 @@ export class Body {
   }
   /** A v128 constant: a global of the module when it keeps them so (and has room), else inline. */
   v128(bytes: readonly number[]): this {
-    if (pool) {
+    const cp = this.constPool;
+    if (cp) {
       const key = bytes.join(',');
-      let slot = pool.slots.get(key);
-      if (slot === undefined && pool.values.length < MAX_CONST_GLOBALS) {
-        slot = pool.values.length;
-        pool.values.push([...bytes]);
-        pool.slots.set(key, slot);
+      let slot = cp.slots.get(key);
+      if (slot === undefined && cp.values.length < MAX_CONST_GLOBALS) {
+        slot = cp.values.length;
+        cp.values.push([...bytes]);
+        cp.slots.set(key, slot);
       }
-      if (slot !== undefined) return this.op('global.get', ...uleb(slot));
+      if (slot !== undefined) {
+        this.usesGlobalsOf = cp;
+        return this.op('global.get', ...uleb(slot));
+      }
     }
     this.simd('v128.const');
     this.code.push(...bytes);
@@ -390,6 +408,13 @@ export function moduleBytes(opts: {
     ...(opts.shared ? [0x03, 0, ...uleb(65536)] : [0x00, 0]),
   ]);
   const funcs = opts.funcs;
+  for (const f of funcs) {
+    const used = f.body.usesGlobalsOf;
+    if (used && used.values !== opts.globals)
+      throw new Error(
+        "a function reads the constant globals of another module: write it in this module's withConstPool",
+      );
+  }
   const funcTypes = funcs.map((f) => uleb(typeIndex(f.params, f.results)));
   const typeEntries = types.map((k) => {
     const [p, r] = k.split('>');

@@ -68,7 +68,7 @@ let relaxedCache: boolean | undefined;
 /** Whether this engine has relaxed SIMD (f32x4.relaxed_madd), detected with WebAssembly.validate. */
 export function hasRelaxedSimd(): boolean {
   if (relaxedCache === undefined) {
-    const b = new Body([]);
+    const b = new Body([], { inlineConstants: true });
     b.f32x4(1).f32x4(2).f32x4(3).simd('f32x4.relaxed_madd').op('drop');
     try {
       relaxedCache = WebAssembly.validate(
@@ -87,7 +87,7 @@ export function hasRelaxedSimd(): boolean {
  */
 export async function wasmUnavailableReason(): Promise<string | null> {
   if (typeof WebAssembly === 'undefined') return 'this browser has no WebAssembly';
-  const b = new Body([]);
+  const b = new Body([], { inlineConstants: true });
   b.f32x4(0).op('drop');
   const simd = moduleBytes({ shared: false, imports: [], funcs: [{ params: [], results: [], body: b }] });
   if (!WebAssembly.validate(simd)) return "this browser's WebAssembly has no SIMD128";

@@ -84,7 +84,7 @@ test('a chain of steps: the inputs are the names no step assigns; from the URL i
   const input = page.locator('#expr');
   await input.fill('y = x + 1; x = a; y');
   await expect(page.locator('#expr-error')).toHaveText(
-    "'x' is used before the step that assigns it at column 5",
+    "'x' is used before the step that assigns it at column 5: assign a step before the steps that read it; a step cannot reuse an input's name or read itself",
   );
   await expect(page.locator('pre.caret')).toHaveText('    ^');
   await input.fill('x = a*a + b*b; sqrt(x) / (1 + exp(-a))');

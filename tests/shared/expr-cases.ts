@@ -63,6 +63,8 @@ export const EXPR_CASES: [expr: string, ranges?: string][] = [
   ['x = a*a + b*b; y = sqrt(x); y / (1 + exp(-a)) + x'],
   ['m = maximum(a, b); d = m - minimum(a, b); sum(d * d)'],
   ['t = sin(a); t*t + cos(b)**2', 'a:-3.14:3.14,b:-3.14:3.14'],
+  // step buffers reused once dead, while an older step (s0) stays alive to the end
+  ['s0 = a + 1; s1 = s0 * b; s2 = s1 - a; s3 = s2 * 0.5 + s0; s3 + s1'],
   // IEEE special values: log of a negative is NaN, sqrt too; where() keeps them apart per element.
   ['log(a)', 'a:-1:1'],
   ['sqrt(a) + 1', 'a:-1:1'],

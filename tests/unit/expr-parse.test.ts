@@ -4,6 +4,7 @@ import { show } from '../../src/expr/ast';
 import { ExprError } from '../../src/expr/errors';
 import { compileExpression, parseRanges } from '../../src/expr/kernel';
 import { parse } from '../../src/expr/parser';
+import { noSuchVariant } from '../../src/kernels/gpu-program';
 
 const ast = (s: string) => show(parse(s));
 
@@ -96,8 +97,25 @@ describe('errors: exact messages with 1-based columns', () => {
       'a + b = c',
       "unexpected '=' at column 7: a step starts with its name, e.g. x = a*a + b*b; sqrt(x) (compare with '==')",
     ],
-    ['y = x + 1; x = a; y', "'x' is used before the step that assigns it at column 5"],
-    ['x = x + a; x', "'x' is used before the step that assigns it at column 5"],
+    [
+      'y = x + 1; x = a; y',
+      "'x' is used before the step that assigns it at column 5: assign a step before the steps that read it; a step cannot reuse an input's name or read itself",
+    ],
+    [
+      'a = a*2; a + b',
+      "'a' is used before the step that assigns it at column 5: assign a step before the steps that read it; a step cannot reuse an input's name or read itself",
+    ],
+    ['a = 2*a', "'a' is an input here; a step cannot reuse an input's name at column 1"],
+    ['sin = a*2', "'sin' cannot name a step at column 1: it is a function; pick another name"],
+    ['__q = a*2', "the name '__q' is reserved at column 1: names may not start with '__'"],
+    [
+      '= a',
+      "unexpected '=' at column 1: a step starts with its name, e.g. x = a*a + b*b; sqrt(x) (compare with '==')",
+    ],
+    [
+      'where(a = b, 1, 2)',
+      "unexpected '=' at column 9: a step starts with its name, e.g. x = a*a + b*b; sqrt(x) (compare with '==')",
+    ],
     ['x = a*2; b', "'x' is assigned but never used at column 1: use it in a later step, or remove the step"],
     [
       'x = sum(a); x + b',
@@ -209,13 +227,13 @@ describe('chains of steps (x = a*a + b*b; sqrt(x))', () => {
       budget: { elements: 1 << 20, flops: 1 << 20 },
     });
     expect(plan.scratch).toEqual([
-      { name: 'step.x', length: 1000 },
-      { name: 'step.y', length: 1000 },
+      { name: 'step0', length: 1000 },
+      { name: 'step1', length: 1000 },
     ]);
     expect(plan.passes.map((p) => [p.shader, p.buffers])).toEqual([
-      ['s0.main', ['in0', 'in1', 'step.x']],
-      ['s1.main', ['step.x', 'step.y']],
-      ['s2.main', ['in0', 'step.x', 'step.y', 'out']],
+      ['s0.main', ['in0', 'in1', 'step0']],
+      ['s1.main', ['step0', 'step1']],
+      ['s2.main', ['in0', 'step0', 'step1', 'out']],
     ]);
   });
 
@@ -228,13 +246,47 @@ describe('chains of steps (x = a*a + b*b; sqrt(x))', () => {
       budget: { elements: 1 << 20, flops: 1 << 20 },
     });
     expect(plan.passes.map((p) => p.shader)).toEqual(['s0.main', 's1.main', 's1.fold']);
-    expect(plan.passes[1].buffers).toEqual(['step.d', 's1.partials0']);
+    expect(plan.passes[1].buffers).toEqual(['step0', 's1.partials0']);
     expect(plan.passes.at(-1)!.buffers.at(-1)).toBe('out');
   });
 
-  it('run fused only when a step cannot stand alone (it uses no variable)', () => {
+  it('reuse a step buffer once no later step reads it: a straight chain needs two, however long', () => {
+    const chain = Array.from({ length: 12 }, (_, k) => `s${k + 1} = s${k} * 0.5 + a`).join('; ');
+    const c = compileExpression(`s0 = a + 1; ${chain}; s12 + s11`);
+    const steps = c.kernel.gpuVariants!.find((v) => v.variant === 'steps')!;
+    const plan = steps.plan(100, {
+      wg: 64,
+      maxWorkgroupsPerDimension: 65535,
+      budget: { elements: 1 << 20, flops: 1 << 20 },
+    });
+    // thirteen steps, two buffers: each step's buffer is taken over once the step after next has run
+    expect(plan.scratch.map((x) => x.name)).toEqual(['step0', 'step1']);
+    expect(plan.passes.at(-1)!.buffers).toEqual(['step1', 'step0', 'out']); // s11, s12, then the output
+    for (const p of plan.passes) expect(new Set(p.buffers).size).toBe(p.buffers.length); // never read and written at once
+    expect(steps.summary).toContain('s0, s1, s2, … 13 steps');
+  });
+
+  it('offer one dispatch per step up to 64 steps, and say why not beyond', () => {
+    const long = Array.from({ length: 70 }, (_, k) => `s${k + 1} = s${k} + a`).join('; ');
+    const c = compileExpression(`s0 = a * 2; ${long}; s70`);
+    expect(c.kernel.gpuVariants?.map((v) => v.variant)).toEqual(['vec4']);
+    expect(noSuchVariant(c.kernel, 'steps')).toBe(
+      "the expression has no GPU variant 'steps' (the chain has 71 steps; one dispatch per step is offered up to 64): choose one of x1, vec4",
+    );
+  });
+
+  it('run fused only when a step cannot stand alone (it uses no variable), and say so', () => {
     const c = compileExpression('k = 2; a * k');
     expect(c.program.stages).toBeUndefined();
+    expect(noSuchVariant(c.kernel, 'steps')).toBe(
+      "the expression has no GPU variant 'steps' (the step 'k' uses no variable, so it cannot be a dispatch of its own): choose one of x1, vec4",
+    );
+    const wide = compileExpression(
+      'p = a+1; q = a+2; r = a+3; s = a+4; t = a+5; u = a+6; v = a+7; w = a+8; p+q+r+s+t+u+v+w',
+    );
+    expect(wide.kernel.gpuVariantsMissing?.steps).toBe(
+      'the last step reads more than 7 inputs and steps, more than one dispatch can bind',
+    );
     expect(c.kernel.gpuVariants?.map((v) => v.variant)).toEqual(['vec4']);
     expect([...runCpu(c.kernel, 4, inputs)]).toEqual([...inputs[0]].map((v) => Math.fround(v * 2)));
   });

@@ -56,4 +56,43 @@ describe('constants as globals', () => {
       }
     }
   });
+
+  it('belong to the module a body was written for, even while another module is being written', () => {
+    let inner: Uint8Array<ArrayBuffer> | null = null;
+    const outer = pooledModule(false, [], () => {
+      const b = new Body([I32]);
+      b.get(0).f32x4(1.5);
+      // a second module written in the middle of the first (its own pool), then the first goes on
+      inner = pooledModule(false, [], write);
+      b.f32x4(2.5).simd('f32x4.add').mem('v128.store');
+      return [{ params: [I32], results: [], body: b, export: 'run' }];
+    });
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    for (const [bytes, want] of [
+      [outer, 4],
+      [inner!, 6],
+    ] as const) {
+      const m = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+      (m.exports.run as (at: number) => void)(64);
+      expect(new Float32Array(memory.buffer, 64, 1)[0]).toBe(want);
+    }
+  });
+
+  it('are refused to a module that was not given them, and probes stay inline inside a pool', () => {
+    const { result: body } = withConstPool(() => new Body([]).f32x4(1).op('drop'));
+    expect(() =>
+      moduleBytes({ shared: false, imports: [], funcs: [{ params: [], results: [], body }] }),
+    ).toThrow(
+      "a function reads the constant globals of another module: write it in this module's withConstPool",
+    );
+    const { result: probe } = withConstPool(() =>
+      new Body([], { inlineConstants: true }).f32x4(1).op('drop'),
+    );
+    const bytes = moduleBytes({
+      shared: false,
+      imports: [],
+      funcs: [{ params: [], results: [], body: probe }],
+    });
+    expect(WebAssembly.validate(bytes)).toBe(true);
+  });
 });
