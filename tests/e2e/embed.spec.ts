@@ -113,7 +113,7 @@ test('two widgets on a page without isolation, from another origin: both race, a
 
 test('the built site has the blog page with live widgets that run', async ({ page }) => {
   await page.goto('/blog.html');
-  await expect(page.locator('kernel-race')).toHaveCount(8);
+  await expect(page.locator('kernel-race')).toHaveCount(10);
   const recs = await page.evaluate(() =>
     (
       document.querySelector('kernel-race[kernel="saxpy"]') as unknown as {
@@ -127,6 +127,13 @@ test('the built site has the blog page with live widgets that run', async ({ pag
     'webgpu:wgsl',
   ]);
   expect(recs.every((r) => r.ok)).toBe(true);
+  // the chain kept on the GPU: one dispatch per step, data resident between repetitions
+  const resident = page.locator('kernel-race[residency="device"]');
+  await resident.evaluate((el) => el.setAttribute('size', '5000'));
+  const [chain] = await resident.evaluate((el) =>
+    (el as unknown as { run(): Promise<{ ok: boolean; variant?: string; residency?: string }[]> }).run(),
+  );
+  expect(chain).toMatchObject({ ok: true, variant: 'steps', residency: 'device' });
   // the ladder widget: its rungs in order, each with its speedup over the JavaScript loop
   const ladder = page.locator('kernel-race[ladder]');
   await ladder.evaluate((el) => el.setAttribute('size', '160'));
