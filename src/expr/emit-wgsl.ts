@@ -263,7 +263,7 @@ interface Shape {
 
 function label(p: Program): string {
   // No user text but letters, digits and operators reaches the WGSL, and only in this comment.
-  return `expression ${p.source.replace(/[^A-Za-z0-9_ +\-*/%<>=!&|~().,]/g, ' ')}`;
+  return `expression ${p.source.replace(/[^A-Za-z0-9_ +\-*/%<>=!&|~().,;]/g, ' ')}`;
 }
 
 /**

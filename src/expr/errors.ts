@@ -74,7 +74,7 @@ export const E = {
     new ExprError(
       "unexpected '='",
       col,
-      "a step starts with its name, e.g. x = a*a + b*b; sqrt(x) (compare with '==')",
+      "a step starts with its name, e.g. x = a*a + b*b; sqrt(x); to compare, write '=='",
     ),
   unnamedStep: (col: number) =>
     new ExprError(
@@ -82,11 +82,13 @@ export const E = {
       col,
       'name the value of a step before it, e.g. x = a*a + b*b; sqrt(x)',
     ),
-  usedBeforeAssigned: (name: string, col: number) =>
+  usedBeforeAssigned: (name: string, col: number, own: boolean) =>
     new ExprError(
       `'${name}' is used before the step that assigns it`,
       col,
-      "assign a step before the steps that read it; a step cannot reuse an input's name or read itself",
+      own
+        ? "a step cannot read its own value, and a step's name cannot be an input's: name it differently"
+        : 'move the step that assigns it before the steps that read it',
     ),
   stepShadowsInput: (name: string, col: number) =>
     new ExprError(`'${name}' is an input here; a step cannot reuse an input's name`, col),

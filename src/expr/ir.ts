@@ -32,6 +32,8 @@ export interface Program {
   stages?: { name: string; program: Program }[];
   /** Why a chain has no `stages` (a step that cannot stand alone), in words. */
   stagesMissing?: string;
+  /** The names a chain's steps assign (not inputs). */
+  stepNames?: string[];
 }
 
 /** Integer exponents up to this size are computed by repeated multiplication, as NumPy does. */
@@ -111,7 +113,7 @@ export function lower(input: Node | Script, source: string): Program {
     collectVars(tree, names, (name, col) => {
       const j = stepIndex.get(name);
       if (j === undefined) return false;
-      if (j >= k) throw E.usedBeforeAssigned(name, col);
+      if (j >= k) throw E.usedBeforeAssigned(name, col, j === k);
       used.add(name);
       return true;
     });
@@ -234,6 +236,7 @@ export function lower(input: Node | Script, source: string): Program {
   const result = walk(tree, true);
   const program: Program = { source, vars, ins, types, result, reduction };
   if (steps.length) {
+    program.stepNames = steps.map((s) => s.name);
     const stages: { name: string; program: Program }[] = [];
     for (const s of [...steps, { name: '', tree }]) {
       const what = s.name ? `the step '${s.name}'` : 'the last step';

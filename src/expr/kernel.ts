@@ -84,10 +84,17 @@ export function compileExpression(source: string, ranges: Ranges = {}): Compiled
   const run = interpret(program);
   const { vars, reduction } = program;
   for (const name of Object.keys(ranges)) {
+    if (program.stepNames?.includes(name))
+      throw new InputError(`a range is given for '${name}', which is a step of the chain, not an input`);
     if (!vars.includes(name))
       throw new InputError(`a range is given for '${name}', which the expression does not use`);
   }
   const ops = countOps(program);
+  const missingSteps =
+    stepsMissing(program) ??
+    (program.stages
+      ? undefined
+      : 'it is a single expression; steps are for chains such as x = a*a + b*b; sqrt(x)');
   const cpu = reduction
     ? reductionCpu(run, (partials) => {
         const c = new Cascade(reduction);
@@ -119,7 +126,7 @@ export function compileExpression(source: string, ranges: Ranges = {}): Compiled
     wasm: wasmCode(program),
     gpu,
     gpuVariants,
-    ...(stepsMissing(program) ? { gpuVariantsMissing: { steps: stepsMissing(program)! } } : {}),
+    ...(missingSteps ? { gpuVariantsMissing: { steps: missingSteps } } : {}),
   };
   return { program, js, wgsl: wgslText(gpu), kernel };
 }

@@ -265,8 +265,10 @@ export class KpApp extends LitElement {
     this.expr = e.detail.expr;
     this.ranges = e.detail.ranges;
     this.exprError = e.detail.error;
-    // a pinned variant the new expression does not have (sum's items16 after editing to a*b) is dropped
-    if (this.variant && !this.variantsOf().some((v) => v.variant === this.variant)) this.variant = '';
+    // a pinned variant the new expression does not have (sum's items16 after editing to a*b) is dropped;
+    // while it does not compile (a typo mid-edit) the pin is kept
+    if (this.variant && !this.exprError && !this.variantsOf().some((v) => v.variant === this.variant))
+      this.variant = '';
     this.syncUrl();
   }
 

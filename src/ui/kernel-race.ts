@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
+import { COLUMNS } from '../bench/columns';
 import { baselineOf, formatMs, ladderText, speedup } from '../bench/compare';
 import { OPTION_NAMES, type RunOptions, readOptions } from '../bench/options';
 import type { RunRecord } from '../bench/record';
@@ -132,7 +133,17 @@ export class KernelRace extends LitElement {
       : 'some results did not verify';
     const main = baselineOf(ok);
     const vs = main && best !== main ? ` — ${speedup(this.runs.records, best)} ${main.device}` : '';
+    // one row is no race: just whether it verified
+    if (ok.length < 2) return `${all[0].toUpperCase()}${all.slice(1)}.`;
     return `Fastest: ${best.device}${vs}; ${all}.`;
+  }
+
+  /** What a data-on-GPU row's time is, and its one-off transfers (empty without such a row). */
+  private residentNote(): string {
+    const r = this.runs.records.find((x) => x.residency === 'device' && x.ok);
+    if (!r) return '';
+    const p = r.phasesMs ?? {};
+    return ` Rows marked "data on GPU" are the kernel alone per repetition, the data uploaded once (${formatMs(p.upload)} ms) and read back once (${formatMs(p.readback)} ms).`;
   }
 
   /** The race is the speedup ladder (a `ladder` attribute that is not 0 or false). */
@@ -154,12 +165,12 @@ export class KernelRace extends LitElement {
       ${
         this.runs.records.length
           ? html`<div class="rows">${this.runs.records.map(
-              (r) => html`<span>${r.device}</span>
+              (r) => html`<span>${COLUMNS.device.text(r, this.runs.records)}</span>
                 <span class="track"><span class="bar ${r.ok ? '' : 'bad'}" part="bar" data-width=${slowest && r.medianMs ? (100 * r.medianMs) / slowest : 0}></span></span>
                 <span>${formatMs(r.medianMs)} ms${this.isLadder() && r.ok ? ` · ${speedup(this.runs.records, r)}` : ''} ${r.ok ? html`<span class="ok" title="verified against float64">✓</span>` : html`<span class="bad" title=${r.error ?? ''}>✗</span>`}</span>`,
             )}</div>
             <div class="verdict" part="verdict">${this.verdict()}</div>
-            <div class="note">Median time to result (shorter is faster).${
+            <div class="note">Median time to result (shorter is faster).${this.residentNote()}${
               this.runs.records.some((r) => r.fallback)
                 ? ' The GPU here is a software adapter: it says nothing about GPU speed.'
                 : ''

@@ -134,6 +134,11 @@ test('the built site has the blog page with live widgets that run', async ({ pag
     (el as unknown as { run(): Promise<{ ok: boolean; variant?: string; residency?: string }[]> }).run(),
   );
   expect(chain).toMatchObject({ ok: true, variant: 'steps', residency: 'device' });
+  await expect(resident.locator('.rows')).toContainText('steps (pinned) · data on GPU');
+  await expect(resident.locator('.note').first()).toContainText(
+    'Rows marked "data on GPU" are the kernel alone per repetition, the data uploaded once (',
+  );
+  await expect(resident.locator('.verdict')).toHaveText('Every result verified against float64.');
   // the ladder widget: its rungs in order, each with its speedup over the JavaScript loop
   const ladder = page.locator('kernel-race[ladder]');
   await ladder.evaluate((el) => el.setAttribute('size', '160'));

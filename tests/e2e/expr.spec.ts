@@ -84,7 +84,7 @@ test('a chain of steps: the inputs are the names no step assigns; from the URL i
   const input = page.locator('#expr');
   await input.fill('y = x + 1; x = a; y');
   await expect(page.locator('#expr-error')).toHaveText(
-    "'x' is used before the step that assigns it at column 5: assign a step before the steps that read it; a step cannot reuse an input's name or read itself",
+    "'x' is used before the step that assigns it at column 5: move the step that assigns it before the steps that read it",
   );
   await expect(page.locator('pre.caret')).toHaveText('    ^');
   await input.fill('x = a*a + b*b; sqrt(x) / (1 + exp(-a))');
@@ -107,4 +107,10 @@ test('a chain of steps: the inputs are the names no step assigns; from the URL i
       residency: 'device',
     });
   await expect(page.locator('#variant')).toHaveValue('steps');
+  // a typo mid-edit keeps the pin; the fixed chain still has the variant, so it stays pinned
+  await page.locator('#expr').fill(`${chain} *`);
+  await expect(page.locator('#expr-error')).not.toHaveText('');
+  await page.locator('#expr').fill(`${chain} * 2`);
+  await expect(page.locator('#variant')).toHaveValue('steps');
+  await expect(page).toHaveURL(/variant=steps/);
 });

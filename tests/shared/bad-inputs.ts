@@ -109,7 +109,7 @@ export const BAD_INPUTS: BadInput[] = [
   row(
     'a chain step used before it is assigned',
     { expr: 'y = x + 1; x = a; y' },
-    "'x' is used before the step that assigns it at column 5: assign a step before the steps that read it; a step cannot reuse an input's name or read itself",
+    "'x' is used before the step that assigns it at column 5: move the step that assigns it before the steps that read it",
   ),
   row(
     'comparison chain',

@@ -95,26 +95,26 @@ describe('errors: exact messages with 1-based columns', () => {
     ['x = a; x = b; x', "'x' is assigned twice at column 8: give each step a name of its own"],
     [
       'a + b = c',
-      "unexpected '=' at column 7: a step starts with its name, e.g. x = a*a + b*b; sqrt(x) (compare with '==')",
+      "unexpected '=' at column 7: a step starts with its name, e.g. x = a*a + b*b; sqrt(x); to compare, write '=='",
     ],
     [
       'y = x + 1; x = a; y',
-      "'x' is used before the step that assigns it at column 5: assign a step before the steps that read it; a step cannot reuse an input's name or read itself",
+      "'x' is used before the step that assigns it at column 5: move the step that assigns it before the steps that read it",
     ],
     [
       'a = a*2; a + b',
-      "'a' is used before the step that assigns it at column 5: assign a step before the steps that read it; a step cannot reuse an input's name or read itself",
+      "'a' is used before the step that assigns it at column 5: a step cannot read its own value, and a step's name cannot be an input's: name it differently",
     ],
     ['a = 2*a', "'a' is an input here; a step cannot reuse an input's name at column 1"],
     ['sin = a*2', "'sin' cannot name a step at column 1: it is a function; pick another name"],
     ['__q = a*2', "the name '__q' is reserved at column 1: names may not start with '__'"],
     [
       '= a',
-      "unexpected '=' at column 1: a step starts with its name, e.g. x = a*a + b*b; sqrt(x) (compare with '==')",
+      "unexpected '=' at column 1: a step starts with its name, e.g. x = a*a + b*b; sqrt(x); to compare, write '=='",
     ],
     [
       'where(a = b, 1, 2)',
-      "unexpected '=' at column 9: a step starts with its name, e.g. x = a*a + b*b; sqrt(x) (compare with '==')",
+      "unexpected '=' at column 9: a step starts with its name, e.g. x = a*a + b*b; sqrt(x); to compare, write '=='",
     ],
     ['x = a*2; b', "'x' is assigned but never used at column 1: use it in a later step, or remove the step"],
     [
@@ -289,6 +289,16 @@ describe('chains of steps (x = a*a + b*b; sqrt(x))', () => {
     );
     expect(c.kernel.gpuVariants?.map((v) => v.variant)).toEqual(['vec4']);
     expect([...runCpu(c.kernel, 4, inputs)]).toEqual([...inputs[0]].map((v) => Math.fround(v * 2)));
+  });
+
+  it('name what is wrong with a range given for a step, and with pinning steps on a single expression', () => {
+    expect(() => compileExpression('x = a*a + b*b; sqrt(x)', parseRanges('x:0:1'))).toThrow(
+      "a range is given for 'x', which is a step of the chain, not an input",
+    );
+    expect(noSuchVariant(compileExpression('a*a + b*b').kernel, 'steps')).toBe(
+      "the expression has no GPU variant 'steps' (it is a single expression; steps are for chains such as x = a*a + b*b; sqrt(x)): choose one of x1, vec4",
+    );
+    expect(compileExpression('x = a*a + b*b; sqrt(x)').kernel.gpuVariantsMissing).toBeUndefined();
   });
 
   it('are refused where a single expression is expected', () => {
