@@ -8,13 +8,17 @@ const TIME_AXIS = {
   title: { display: true, text: 'ms (time to result, log scale)' },
 };
 
+/** A bar's name: the device, and for a data-on-GPU row that its time is the kernel alone. */
+const barName = (r: { device: string; residency?: string }): string =>
+  r.residency === 'device' ? `${r.device} · data on GPU (kernel only)` : r.device;
+
 /**
  * One bar per backend/device: the warm median time to result, p10–p90 whiskers, labelled with the
  * median and the speedup over the main thread. Unverified results are grey and say so.
  */
 export class KpSpeedupChart extends RecordsChart {
   protected summary(): string {
-    return `Bar chart of median time per backend: ${this.records.map((r) => `${r.device} ${r.medianMs === null ? 'failed' : `${formatMs(r.medianMs)} ms`}`).join('; ')}`;
+    return `Bar chart of median time per backend: ${this.records.map((r) => `${barName(r)} ${r.medianMs === null ? 'failed' : `${formatMs(r.medianMs)} ms`}`).join('; ')}`;
   }
   protected config(): ChartConfiguration {
     const rs = this.records.filter((r) => r.medianMs !== null);
@@ -25,7 +29,7 @@ export class KpSpeedupChart extends RecordsChart {
     return {
       type: 'bar',
       data: {
-        labels: rs.map((r) => r.device),
+        labels: rs.map(barName),
         datasets: [
           {
             label: 'median time to result',

@@ -278,6 +278,11 @@ test('data on the GPU from the URL: one upload and one readback shown apart from
   await expect(page.locator('kp-results tbody tr[data-backend=webgpu]')).toContainText(
     /data on the GPU: uploaded once \([\d.]+ ms\), each repetition the kernel alone, read back once \([\d.]+ ms\)/,
   );
+  // the chart names the bar as a kernel time, beside the other rows' time to result
+  await expect(page.locator('kp-speedup-chart canvas')).toHaveAttribute(
+    'aria-label',
+    /data on GPU \(kernel only\)/,
+  );
   await expect(page.locator('#resident')).toBeChecked();
   await page.locator('#resident').uncheck();
   await expect(page).not.toHaveURL(/residency=/);
