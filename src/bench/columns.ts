@@ -35,6 +35,12 @@ export function variantText(r: RunRecord, lead = ''): string {
 
 const spread = (r: RunRecord) => (r.p10Ms === null ? '—' : `${formatMs(r.p10Ms)}–${formatMs(r.p90Ms)}`);
 
+/** A data-on-GPU row's one-off transfers around its per-repetition kernel time, in words. */
+export function residentText(r: RunRecord): string {
+  const p = r.phasesMs ?? {};
+  return `uploaded once (${formatMs(p.upload)} ms), each repetition the kernel alone, read back once (${formatMs(p.readback)} ms)`;
+}
+
 export const COLUMNS: Readonly<Record<ColumnId, Column>> = {
   kernel: { id: 'kernel', head: 'kernel', text: (r) => (r.kernel === 'expr' ? `expr ${r.expr}` : r.kernel) },
   size: { id: 'size', head: 'size', text: (r) => String(r.size) },

@@ -103,13 +103,13 @@ export function lower(input: Node | Script, source: string): Program {
   const stepIndex = new Map(steps.map((s, k) => [s.name, k]));
   const names = new Set<string>();
   const used = new Set<string>();
+  /** A name a step assigns may not be reserved or a function's. */
+  const checkStepName = ({ name, col }: { name: string; col: number }) => {
+    if (name.startsWith('__')) throw E.reservedName(name, col);
+    if (FUNCTIONS.has(name) || REDUCTIONS.has(name) || name === 'where') throw E.reservedStep(name, col);
+  };
   [...steps.map((s) => s.tree), script.result].forEach((tree, k) => {
-    const step = steps[k];
-    if (step) {
-      if (step.name.startsWith('__')) throw E.reservedName(step.name, step.col);
-      if (FUNCTIONS.has(step.name) || REDUCTIONS.has(step.name) || step.name === 'where')
-        throw E.reservedStep(step.name, step.col);
-    }
+    if (steps[k]) checkStepName(steps[k]);
     collectVars(tree, names, (name, col) => {
       const j = stepIndex.get(name);
       if (j === undefined) return false;
@@ -121,9 +121,7 @@ export function lower(input: Node | Script, source: string): Program {
   for (const s of steps) if (!used.has(s.name)) throw E.unusedStep(s.name, s.col);
   const out = script.output;
   if (out) {
-    if (out.name.startsWith('__')) throw E.reservedName(out.name, out.col);
-    if (FUNCTIONS.has(out.name) || REDUCTIONS.has(out.name) || out.name === 'where')
-      throw E.reservedStep(out.name, out.col);
+    checkStepName(out);
     if (names.has(out.name)) throw E.stepShadowsInput(out.name, out.col);
   }
   const vars = [...names].sort();

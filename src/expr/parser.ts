@@ -60,7 +60,6 @@ class Parser {
       const tree = this.comparison();
       const end = this.peek();
       if (end.kind === ')') throw E.unmatched(end.col);
-      if (end.kind === 'op' && end.text === '=') throw E.misplacedAssign(end.col);
       if (end.kind !== ';' && end.kind !== 'end') throw E.token(end.text, end.col);
       if (end.kind === ';') this.next();
       if (this.peek().kind === 'end')

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { COLUMNS } from '../bench/columns';
+import { COLUMNS, residentText } from '../bench/columns';
 import { baselineOf, formatMs, ladderText, speedup } from '../bench/compare';
 import { OPTION_NAMES, type RunOptions, readOptions } from '../bench/options';
 import type { RunRecord } from '../bench/record';
@@ -127,23 +127,21 @@ export class KernelRace extends LitElement {
     const ok = this.runs.records.filter((r) => r.ok && r.medianMs);
     if (!ok.length) return '';
     if (this.isLadder()) return `Speedup ladder over the JavaScript loop: ${ladderText(this.runs.records)}.`;
-    const best = ok.reduce((a, b) => (b.medianMs! < a.medianMs! ? b : a));
     const all = this.runs.records.every((r) => r.ok)
       ? 'every result verified against float64'
       : 'some results did not verify';
-    const main = baselineOf(ok);
-    const vs = main && best !== main ? ` — ${speedup(this.runs.records, best)} ${main.device}` : '';
     // one row is no race: just whether it verified
     if (ok.length < 2) return `${all[0].toUpperCase()}${all.slice(1)}.`;
+    const best = ok.reduce((a, b) => (b.medianMs! < a.medianMs! ? b : a));
+    const main = baselineOf(ok);
+    const vs = main && best !== main ? ` — ${speedup(this.runs.records, best)} ${main.device}` : '';
     return `Fastest: ${best.device}${vs}; ${all}.`;
   }
 
   /** What a data-on-GPU row's time is, and its one-off transfers (empty without such a row). */
   private residentNote(): string {
     const r = this.runs.records.find((x) => x.residency === 'device' && x.ok);
-    if (!r) return '';
-    const p = r.phasesMs ?? {};
-    return ` Rows marked "data on GPU" are the kernel alone per repetition, the data uploaded once (${formatMs(p.upload)} ms) and read back once (${formatMs(p.readback)} ms).`;
+    return r ? ` A row marked "data on GPU": ${residentText(r)}.` : '';
   }
 
   /** The race is the speedup ladder (a `ladder` attribute that is not 0 or false). */

@@ -1,5 +1,13 @@
 import { css, html, LitElement } from 'lit';
-import { COLUMNS, type Column, type ColumnId, headlineRate, timingNote, variantText } from '../bench/columns';
+import {
+  COLUMNS,
+  type Column,
+  type ColumnId,
+  headlineRate,
+  residentText,
+  timingNote,
+  variantText,
+} from '../bench/columns';
 import { formatMs } from '../bench/compare';
 import type { RunRecord } from '../bench/record';
 import { registry } from '../kernels/registry';
@@ -68,10 +76,7 @@ export class KpResults extends LitElement {
       if (gpu || host) notes.push([gpu, host].filter(Boolean).join(' · '));
     }
     if (r.residency === 'device') {
-      const p = r.phasesMs ?? {};
-      notes.push(
-        `data on the GPU: uploaded once (${formatMs(p.upload)} ms), each repetition the kernel alone, read back once (${formatMs(p.readback)} ms)`,
-      );
+      notes.push(`data on the GPU: ${residentText(r)}`);
     } else if (r.phasesMs) {
       const p = r.phasesMs;
       notes.push(

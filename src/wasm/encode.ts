@@ -407,22 +407,21 @@ export function moduleBytes(opts: {
     0x02,
     ...(opts.shared ? [0x03, 0, ...uleb(65536)] : [0x00, 0]),
   ]);
-  const funcs = opts.funcs;
-  for (const f of funcs) {
+  for (const f of opts.funcs) {
     const used = f.body.usesGlobalsOf;
     if (used && used.values !== opts.globals)
       throw new Error(
         "a function reads the constant globals of another module: write it in this module's withConstPool",
       );
   }
-  const funcTypes = funcs.map((f) => uleb(typeIndex(f.params, f.results)));
+  const funcTypes = opts.funcs.map((f) => uleb(typeIndex(f.params, f.results)));
   const typeEntries = types.map((k) => {
     const [p, r] = k.split('>');
     const ps = p ? p.split(',').map(Number) : [];
     const rs = r ? r.split(',').map(Number) : [];
     return [0x60, ...uleb(ps.length), ...ps, ...uleb(rs.length), ...rs];
   });
-  const exports = funcs
+  const exports = opts.funcs
     .map((f, i) => (f.export ? [...str(f.export), 0x00, ...uleb(opts.imports.length + i)] : null))
     .filter((e): e is number[] => e !== null);
   const bytes = [
@@ -442,7 +441,7 @@ export function moduleBytes(opts: {
       ? section(6, vec(opts.globals.map((g) => [0x7b, 0x00, 0xfd, ...uleb(SIMD['v128.const']), ...g, 0x0b])))
       : []),
     ...section(7, vec(exports)),
-    ...section(10, vec(funcs.map((f) => f.body.encode()))),
+    ...section(10, vec(opts.funcs.map((f) => f.body.encode()))),
   ];
   return Uint8Array.from(bytes);
 }

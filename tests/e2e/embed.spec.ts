@@ -136,7 +136,7 @@ test('the built site has the blog page with live widgets that run', async ({ pag
   expect(chain).toMatchObject({ ok: true, variant: 'steps', residency: 'device' });
   await expect(resident.locator('.rows')).toContainText('steps (pinned) · data on GPU');
   await expect(resident.locator('.note').first()).toContainText(
-    'Rows marked "data on GPU" are the kernel alone per repetition, the data uploaded once (',
+    /A row marked "data on GPU": uploaded once \([\d.]+ ms\), each repetition the kernel alone, read back once \([\d.]+ ms\)\./,
   );
   await expect(resident.locator('.verdict')).toHaveText('Every result verified against float64.');
   // the ladder widget: its rungs in order, each with its speedup over the JavaScript loop
